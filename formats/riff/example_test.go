@@ -43,7 +43,7 @@ func ExampleWrite() {
 	// Output:
 	// fmt  12 16
 	// data 36 176400
-	// LIST 176444 23
+	// LIST 176444 24
 	// id3  176476 140
 	// 176624
 }
