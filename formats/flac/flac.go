@@ -309,4 +309,6 @@ func (c *Comments) Remove(drop func(key, value string) bool) {
 }
 
 // Add appends KEY=value.
-func (c *Comments) Add(key, value string) { c.Fields = append(c.Fields, strings.ToUpper(key)+"="+value) }
+func (c *Comments) Add(key, value string) {
+	c.Fields = append(c.Fields, strings.ToUpper(key)+"="+value)
+}

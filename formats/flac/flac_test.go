@@ -97,7 +97,8 @@ func TestRewriteKeepsFramesAndMD5(t *testing.T) {
 				t.Fatalf("flac -t: %v\n%s", err, msg)
 			}
 			pr, _ := exec.Command(ffprobe, "-v", "error", "-show_entries", "format_tags", "-of", "default", tmp).Output()
-			for _, want := range []string{"AI_GENERATED=true", "DESCRIPTION=" + disclosure, "DIGITAL_SOURCE_TYPE=http://cv.iptc.org/"} {
+			for _, want := range []string{"AI_GENERATED=true", "COMMENT=" + disclosure, // ffmpeg folds DESCRIPTION into comment
+				"DIGITAL_SOURCE_TYPE=http://cv.iptc.org/"} {
 				if !strings.Contains(string(pr), want) {
 					t.Errorf("ffprobe lacks %q:\n%s", want, pr)
 				}

@@ -57,7 +57,6 @@ func testMP3s(t *testing.T) []string {
 	return converted
 }
 
-
 func readTag(t *testing.T, b []byte) *Tag {
 	t.Helper()
 	tag, err := ReadTag(bufio.NewReader(bytes.NewReader(b)))
