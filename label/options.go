@@ -47,9 +47,10 @@ type Options struct {
 	// Name is the file name, used only as a hint to tell text formats apart.
 	Name string
 
-	Watermark  WatermarkOptions
-	Disclosure DisclosureOptions
-	C2PA       C2PAOptions
+	Watermark   WatermarkOptions
+	Disclosure  DisclosureOptions
+	AudioNotice AudioNoticeOptions
+	C2PA        C2PAOptions
 }
 
 func (o *Options) explicit(l Layer) bool {
