@@ -17,7 +17,15 @@ func Resample(x []float32, from, to int) []float32 {
 	}
 	ratio := float64(to) / float64(from)
 	cut := 0.5 * 0.95 * math.Min(1, ratio) // cycles per input sample
-	half := resampleZeros / (2 * cut)      // kernel half-width in input samples
+	half := resampleZeros / (2 * cut)       // kernel half-width in input samples
+	// The kernel is tabulated at kernelSteps points per input sample and
+	// interpolated linearly: sin/cos per tap would dominate the run time.
+	const kernelSteps = 1024
+	table := make([]float64, int(half*kernelSteps)+2)
+	for i := range table {
+		table[i] = sincKernel(float64(i)/kernelSteps, cut, half)
+	}
+	table[len(table)-1] = 0
 	n := int(math.Round(float64(len(x)) * ratio))
 	out := make([]float32, n)
 	for j := range out {
@@ -26,8 +34,13 @@ func Resample(x []float32, from, to int) []float32 {
 		hi := min(int(math.Floor(t+half)), len(x)-1)
 		var sum float64
 		for i := lo; i <= hi; i++ {
-			d := t - float64(i)
-			sum += float64(x[i]) * sincKernel(d, cut, half)
+			d := math.Abs(t-float64(i)) * kernelSteps
+			k := int(d)
+			if k >= len(table)-1 {
+				continue
+			}
+			fr := d - float64(k)
+			sum += float64(x[i]) * (table[k] + fr*(table[k+1]-table[k]))
 		}
 		out[j] = float32(sum)
 	}
@@ -36,6 +49,9 @@ func Resample(x []float32, from, to int) []float32 {
 
 // sincKernel is 2·cut·sinc(2·cut·d) under a Hann window of half-width half.
 func sincKernel(d, cut, half float64) float64 {
+	if math.Abs(d) >= half {
+		return 0
+	}
 	w := 0.5 + 0.5*math.Cos(math.Pi*d/half)
 	if d == 0 {
 		return 2 * cut * w
