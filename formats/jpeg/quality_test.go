@@ -167,4 +167,3 @@ func FuzzReadQuantTables(f *testing.F) {
 		}
 	})
 }
-
