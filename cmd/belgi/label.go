@@ -20,6 +20,7 @@ import (
 type labelFlags struct {
 	out, layers, source, aiSystem, aiVersion, id, lang, profile, tdm, tdmPolicy, producer, prompt string
 	inPlace, writePrompt, quiet                                                                   bool
+	burnIn                                                                                        bool // video: re-encode to draw pixels (issue 7)
 }
 
 func (f *labelFlags) register(fs *flag.FlagSet) {
@@ -38,6 +39,7 @@ func (f *labelFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.prompt, "prompt", "", "the prompt (written only with --write-prompt)")
 	fs.BoolVar(&f.writePrompt, "write-prompt", false, "write the prompt into metadata")
 	fs.BoolVar(&f.quiet, "q", false, "print errors only")
+	fs.BoolVar(&f.burnIn, "burn-in", false, "video: re-encode with ffmpeg to draw the badge (and watermark) into every frame")
 }
 
 func (f *labelFlags) build() (label.Label, label.Options, error) {
@@ -60,7 +62,7 @@ func (f *labelFlags) build() (label.Label, label.Options, error) {
 	if err := l.Normalize(); err != nil {
 		return l, label.Options{}, err
 	}
-	return l, label.Options{Layers: layers}, nil
+	return l, label.Options{Layers: layers, BurnIn: f.burnIn}, nil
 }
 
 func runLabel(args []string, stdout, stderr io.Writer) int {
