@@ -23,7 +23,7 @@ type labelFlags struct {
 	out, layers, source, aiSystem, aiVersion, id, lang, profile, tdm, tdmPolicy, producer, prompt string
 	from, report                                                                                  string
 	jobs                                                                                          int
-	inPlace, writePrompt, quiet, dryRun, skipLabelled                                             bool
+	inPlace, writePrompt, quiet, dryRun, skipLabelled, burnIn                                     bool
 }
 
 func (f *labelFlags) register(fs *flag.FlagSet) {
@@ -47,6 +47,7 @@ func (f *labelFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.skipLabelled, "skip-labelled", false, "skip files already done (resume an interrupted run)")
 	fs.StringVar(&f.report, "report", "", "write a JSON Lines report to `FILE` (one record per file)")
 	fs.BoolVar(&f.quiet, "q", false, "print errors only")
+	fs.BoolVar(&f.burnIn, "burn-in", false, "video: re-encode with ffmpeg to draw the badge (and watermark) into every frame")
 }
 
 func (f *labelFlags) build() (label.Label, label.Options, error) {
@@ -69,7 +70,7 @@ func (f *labelFlags) build() (label.Label, label.Options, error) {
 	if err := l.Normalize(); err != nil {
 		return l, label.Options{}, err
 	}
-	return l, label.Options{Layers: layers}, nil
+	return l, label.Options{Layers: layers, BurnIn: f.burnIn}, nil
 }
 
 func runLabel(args []string, stdout, stderr io.Writer) int {
