@@ -47,9 +47,9 @@ func TestWAVNoticeEveryFormat(t *testing.T) {
 		{"mulaw", "-b 8 -e mu-law -r 8000"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			in := convertAudio(t, "in.wav", append(append([]string{sox, src}, strings.Fields(c.args)...))...)
+			in := convertAudio(t, "in.wav", append([]string{sox, src}, strings.Fields(c.args)...)...)
 			out, res := labelBytes(t, in, "in.wav", Options{Layers: []Layer{LayerDisclosure, LayerMetadata}})
-			if strings.Join(layerNames(res.Layers), ",") != "disclosure,metadata" {
+			if strings.Join(audioLayerNames(res.Layers), ",") != "disclosure,metadata" {
 				t.Errorf("layers %v warnings %v", res.Layers, res.Warnings)
 			}
 			fi, si := parseWAV(t, in)
@@ -102,7 +102,7 @@ func TestWAVNoticeEveryFormat(t *testing.T) {
 	}
 }
 
-func layerNames(ls []Layer) []string {
+func audioLayerNames(ls []Layer) []string {
 	var out []string
 	for _, l := range ls {
 		out = append(out, string(l))
