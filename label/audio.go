@@ -475,7 +475,7 @@ func verifyMP3(ctx context.Context, in *Input, rep *Report) error {
 		return wrapFormatErr(err)
 	}
 	readID3Into(t, rep)
-	return nil
+	return verifyDecoded(ctx, in, rep)
 }
 
 // readID3Into reads belgi's and other tools' markers from an ID3 tag.
@@ -618,7 +618,7 @@ func verifyFLAC(ctx context.Context, in *Input, rep *Report) error {
 	c, err := s.Comments()
 	if err != nil {
 		rep.Warnings = append(rep.Warnings, err.Error())
-		return nil
+		return verifyDecoded(ctx, in, rep)
 	}
 	m := &rep.Metadata
 	for _, v := range c.Get(tagAIGenerated) {
@@ -649,5 +649,5 @@ func verifyFLAC(ctx context.Context, in *Input, rep *Report) error {
 			readNoticeText(v, rep, "vorbis:"+key)
 		}
 	}
-	return nil
+	return verifyDecoded(ctx, in, rep)
 }
