@@ -335,3 +335,30 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(code)
 }
+
+// Adding a UTF-8 CSET re-encodes older Latin-1 INFO texts, so readers that
+// honour the CSET (exiftool) still read them right.
+func TestLatin1InfoConvertedWithCSET(t *testing.T) {
+	list := riff.BuildList(IDInfo, []riff.SubChunk{{ID: riff.ID("IART"), Data: []byte("Bj\xf6rk\x00")}})
+	var in bytes.Buffer
+	riff.Write(&in, riff.ID("WAVE"), []riff.Piece{
+		riff.FromBytes(IDFmt, []byte{1, 0, 1, 0, 0x44, 0xac, 0, 0, 0x88, 0x58, 1, 0, 2, 0, 16, 0}),
+		riff.FromBytes(riff.LIST, list),
+		riff.FromBytes(riff.Data, make([]byte, 4)),
+	}, nil)
+	f, err := Parse(bytes.NewReader(in.Bytes()), int64(in.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if _, _, err := f.Write(&out, Edit{Info: []InfoField{{riff.ID("ICMT"), "ЖИ"}}}); err != nil {
+		t.Fatal(err)
+	}
+	g, _ := Parse(bytes.NewReader(out.Bytes()), int64(out.Len()))
+	if a, _ := g.InfoText(riff.ID("IART")); a != "Björk" {
+		t.Errorf("IART %q", a)
+	}
+	if _, ok := g.RIFF.Find(IDCSET); !ok {
+		t.Error("no CSET")
+	}
+}
