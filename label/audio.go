@@ -167,7 +167,9 @@ func applyWAV(ctx context.Context, j *Job) error {
 			return fmt.Errorf("%w: %s samples cannot be decoded for the %s layer (metadata works)", ErrLayerUnavailable, f.Format, stages[0].layer)
 		}
 		samples, err := f.ReadSamples(maxAudioSamples)
-		if err != nil {
+		if errors.Is(err, wav.ErrTooLong) {
+			return fmt.Errorf("%w: %v; the metadata layer alone has no length limit", ErrLayerUnavailable, err)
+		} else if err != nil {
 			return fmt.Errorf("%w: %w", ErrCorrupt, err)
 		}
 		p := &PCM{Rate: f.Format.SampleRate, Channels: f.Format.Channels, Samples: samples}

@@ -25,6 +25,9 @@ import (
 // ErrCorrupt is wrapped by errors about malformed WAV files.
 var ErrCorrupt = errors.New("wav: corrupt")
 
+// ErrTooLong reports audio longer than a caller's sample limit.
+var ErrTooLong = errors.New("wav: too long to decode")
+
 // ErrUnsupported reports a sample encoding this package cannot decode
 // (ADPCM, µ-law, MP3-in-WAV, …). Metadata edits still work for those.
 var ErrUnsupported = errors.New("wav: unsupported sample format")
