@@ -44,7 +44,9 @@ func archive(t *testing.T, n int) string {
 	return dir
 }
 
-func itoa(i int) string { return string([]byte{byte('0' + i/1000%10), byte('0' + i/100%10), byte('0' + i/10%10), byte('0' + i%10)}) }
+func itoa(i int) string {
+	return string([]byte{byte('0' + i/1000%10), byte('0' + i/100%10), byte('0' + i/10%10), byte('0' + i%10)})
+}
 
 func countFiles(dir string) (outputs, temps int) {
 	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
