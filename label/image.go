@@ -54,11 +54,17 @@ func applyImage(ctx context.Context, j *Job) error {
 	var size int64
 	if imagePixelLayers(j) {
 		b, err := reencodeImage(ctx, j)
-		if err != nil {
+		switch {
+		case err == nil:
+			src, size = bytes.NewReader(b), int64(len(b))
+		case errors.Is(err, ErrLayerUnavailable) && !explicitPixelLayer(j) && j.Layers[LayerMetadata]:
+			// Pixel layers were only defaults: label what can be labelled.
+			j.Result.Warnings = append(j.Result.Warnings, err.Error()+"; metadata only")
+		default:
 			return err
 		}
-		src, size = bytes.NewReader(b), int64(len(b))
-	} else if j.In.Format != formats.JPEG || !j.Layers[LayerMetadata] {
+	}
+	if src == nil && (j.In.Format != formats.JPEG || !j.Layers[LayerMetadata]) {
 		// JPEG needs one pass; the others read metadata first, so they
 		// need the input twice (free for files, spooled for streams).
 		ra, n, err := j.In.ReaderAt()
@@ -93,6 +99,15 @@ func applyImage(ctx context.Context, j *Job) error {
 	}
 	j.Result.addLayer(LayerMetadata)
 	return nil
+}
+
+func explicitPixelLayer(j *Job) bool {
+	for _, s := range imageStages {
+		if j.Opts.explicit(s.layer) {
+			return true
+		}
+	}
+	return false
 }
 
 // corrupt marks format parse errors as ErrCorrupt for callers.
