@@ -49,10 +49,12 @@ func benchDraw(b *testing.B, dst draw.Image) {
 	}
 }
 
-func BenchmarkBadge1080pRGBA(b *testing.B)  { benchDraw(b, image.NewRGBA(image.Rect(0, 0, 1920, 1080))) }
-func BenchmarkBadge4KRGBA(b *testing.B)     { benchDraw(b, image.NewRGBA(image.Rect(0, 0, 3840, 2160))) }
-func BenchmarkBadge1080pNRGBA(b *testing.B) { benchDraw(b, image.NewNRGBA(image.Rect(0, 0, 1920, 1080))) }
-func BenchmarkBadge4KNRGBA(b *testing.B)    { benchDraw(b, image.NewNRGBA(image.Rect(0, 0, 3840, 2160))) }
+func BenchmarkBadge1080pRGBA(b *testing.B) { benchDraw(b, image.NewRGBA(image.Rect(0, 0, 1920, 1080))) }
+func BenchmarkBadge4KRGBA(b *testing.B)    { benchDraw(b, image.NewRGBA(image.Rect(0, 0, 3840, 2160))) }
+func BenchmarkBadge1080pNRGBA(b *testing.B) {
+	benchDraw(b, image.NewNRGBA(image.Rect(0, 0, 1920, 1080)))
+}
+func BenchmarkBadge4KNRGBA(b *testing.B) { benchDraw(b, image.NewNRGBA(image.Rect(0, 0, 3840, 2160))) }
 
 // Cold: a new size every iteration, so each call plans, measures and
 // rasterises the badge from scratch.
