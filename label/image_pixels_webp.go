@@ -64,4 +64,3 @@ func carryGIF(src, encoded []byte) ([]byte, error) {
 	_ = src
 	return encoded, nil
 }
-
