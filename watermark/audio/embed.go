@@ -16,7 +16,7 @@ const (
 	defaultStrength = 0.12
 	capDB           = 29.0
 	maxRelChange    = 0.35 // largest relative amplitude change of a band
-	minActiveSec    = 2.3 // marked audio needed to carry one decodable block
+	minActiveSec    = 2.3  // marked audio needed to carry one decodable block
 )
 
 // Embedder adds the watermark to a stream of interleaved samples.
