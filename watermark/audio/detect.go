@@ -3,6 +3,8 @@ package audio
 import (
 	"fmt"
 	"math"
+
+	"github.com/belgi/belgi/watermark/payload"
 )
 
 // detect.go finds the mark. The mono mix is analysed every quarter frame
@@ -41,6 +43,7 @@ type Detector struct {
 	bins     [][][2]int // per φ
 	valid    [][]bool   // per φ: band lies below Nyquist
 	hyps     []hyp
+	code     *payload.Code
 
 	mono   []float64
 	base   int64 // sample index of mono[0]
@@ -97,8 +100,17 @@ func (a chipAcc) soft() []float64 {
 }
 
 // NewDetector prepares detection in audio at rate with ch interleaved
-// channels, for a payload of nChips channel symbols (payload.Code.Len).
-func NewDetector(rate, ch, nChips int, opt Options) (*Detector, error) {
+// channels.
+func NewDetector(rate, ch int, opt Options) (*Detector, error) {
+	code := payload.New(opt.Key)
+	d, err := newDetector(rate, ch, code.Len(), opt)
+	if d != nil {
+		d.code = code
+	}
+	return d, err
+}
+
+func newDetector(rate, ch, nChips int, opt Options) (*Detector, error) {
 	if rate < minRate || rate > maxRate || ch < 1 || ch > 64 {
 		return nil, fmt.Errorf("%w: %d Hz, %d channels (detection needs 8–384 kHz)", ErrFormat, rate, ch)
 	}
@@ -439,9 +451,52 @@ type Result struct {
 	Seconds float64
 }
 
-// Close finishes the stream (searching the last, partial window) and
-// returns the result.
-func (d *Detector) Close() Result {
+// Close finishes the stream and decodes what it found.
+func (d *Detector) Close() Detection {
+	r := d.soft()
+	det := Detection{Sync: r.Sync, Speed: r.Speed, Pitch: r.Pitch, Seconds: r.Seconds,
+		Windows: r.Windows, Accepted: r.Accepted}
+	det.Candidates = len(r.Candidates)
+	det.Threshold = payload.Threshold(payload.DefaultPFA, max(det.Candidates, 1))
+	first := true
+	for _, soft := range r.Candidates {
+		dec := d.code.Decode(soft)
+		ok := dec.Detected(det.Threshold)
+		// keep the first detected candidate, else the best score
+		if (ok && !det.Present) || (!det.Present && (first || dec.Score > det.Decoded.Score)) {
+			det.Decoded = dec
+			det.Present = ok
+		}
+		first = false
+	}
+	if det.Present {
+		det.ID = det.Decoded.ID
+	}
+	det.Score = det.Decoded.Score
+	return det
+}
+
+// Detection is the verdict on a stream.
+type Detection struct {
+	// Present: some candidate decoded with a valid CRC and a score at or
+	// above Threshold (P(false detection) ≤ 1e-6 per stream).
+	Present bool
+	ID      uint64 // the content ID when Present
+	Score   float64
+	// Threshold applied to Score for the number of Candidates decoded.
+	Threshold  float64
+	Candidates int
+	Decoded    payload.Decoded // the reported candidate's decode
+	// Sync, Speed, Pitch: the best window's synchronisation z-score and
+	// its time and frequency scale.
+	Sync, Speed, Pitch float64
+	Windows, Accepted  int
+	Seconds            float64
+}
+
+// soft finishes the stream (searching the last, partial window) and
+// returns the soft chips.
+func (d *Detector) soft() Result {
 	if !d.closed {
 		d.analyse(true)
 		if end := d.lBase + int64(len(d.L)); end > d.winAt {

@@ -3,6 +3,8 @@ package audio
 import (
 	"fmt"
 	"math"
+
+	"github.com/belgi/belgi/watermark/payload"
 )
 
 // embed.go adds the mark: for every frame (hop 23 ms, window 46 ms,
@@ -52,9 +54,14 @@ type Embedder struct {
 	closed bool
 }
 
-// NewEmbedder prepares marking of audio at rate with ch interleaved
-// channels; chips are the payload's ±1 channel symbols (payload.Code.Encode).
-func NewEmbedder(rate, ch int, chips []int8, opt Options) (*Embedder, error) {
+// NewEmbedder prepares marking id into audio at rate with ch interleaved
+// channels.
+func NewEmbedder(rate, ch int, id uint64, opt Options) (*Embedder, error) {
+	return newEmbedder(rate, ch, payload.New(opt.Key).Encode(id), opt)
+}
+
+// newEmbedder marks the channel symbols chips (±1).
+func newEmbedder(rate, ch int, chips []int8, opt Options) (*Embedder, error) {
 	if rate < 11025 || rate > maxRate || ch < 1 || ch > 64 {
 		return nil, fmt.Errorf("%w: %d Hz, %d channels (embedding needs 11.025–384 kHz)", ErrFormat, rate, ch)
 	}

@@ -22,7 +22,7 @@ func TestExperiment(t *testing.T) {
 	for i := range chips {
 		chips[i] = int8(1 - 2*r.IntN(2))
 	}
-	e, err := NewEmbedder(44100, 2, chips, Options{})
+	e, err := newEmbedder(44100, 2, chips, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,9 +51,9 @@ func TestExperiment(t *testing.T) {
 			rate = 8000
 		}
 		z := soxRead(t, out, rate, 1)
-		d, _ := NewDetector(rate, 1, len(chips), Options{})
+		d, _ := newDetector(rate, 1, len(chips), Options{})
 		d.Write(z)
-		res := d.Close()
+		res := d.soft()
 		for ci, c := range res.Candidates {
 			errs, mag := 0, 0.0
 			for i, v := range c {
