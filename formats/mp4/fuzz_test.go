@@ -16,7 +16,7 @@ func FuzzApply(f *testing.F) {
 	matches, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "testdata", "video", "*.mp*"))
 	mov, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "testdata", "video", "*.mov"))
 	for _, p := range append(matches, mov...) {
-		if b, err := os.ReadFile(p); err == nil && len(b) < 200_000 {
+		if b, err := os.ReadFile(p); err == nil && len(b) < 50_000 {
 			f.Add(b)
 		}
 	}

@@ -159,7 +159,7 @@ func writeFree(w io.Writer, size int64) error {
 	if _, err := w.Write(h[:]); err != nil {
 		return err
 	}
-	zero := make([]byte, 32<<10)
+	zero := make([]byte, min(size, 32<<10))
 	for left := size - 8; left > 0; {
 		n := min(left, int64(len(zero)))
 		if _, err := w.Write(zero[:n]); err != nil {
@@ -234,7 +234,7 @@ func CopyRange(ctx context.Context, w io.Writer, r io.ReaderAt, off, n int64) er
 			return nil
 		}
 	}
-	buf := make([]byte, 1<<20)
+	buf := make([]byte, min(n, 1<<20)) // small boxes are common: size to fit
 	for n > 0 {
 		if err := ctx.Err(); err != nil {
 			return err
