@@ -209,3 +209,14 @@ func TestParseNodeDepthLimit(t *testing.T) {
 		t.Errorf("err = %v, want ErrCorrupt for deep nesting", err)
 	}
 }
+
+func TestLargeSizeHeaderKept(t *testing.T) {
+	b := []byte{0, 0, 0, 1, 'm', 'o', 'o', 'f', 0, 0, 0, 0, 0, 0, 0, 24, 0, 0, 0, 8, 'f', 'r', 'e', 'e'}
+	n, err := ParseNode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(n.Bytes(), b) {
+		t.Errorf("round trip % x", n.Bytes())
+	}
+}

@@ -130,6 +130,12 @@ func Rewrite(ctx context.Context, r io.ReaderAt, pieces []Piece, w io.Writer) er
 		}
 	}
 	bw := w
+	moves := false // does any input byte move? (virtual pieces do not count)
+	for _, l := range ls {
+		if l.p.Src != nil && l.pos != l.p.Src.Offset {
+			moves = true
+		}
+	}
 	for _, l := range ls {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -141,7 +147,7 @@ func Rewrite(ctx context.Context, r io.ReaderAt, pieces []Piece, w io.Writer) er
 		case l.free > 0:
 			err = writeFree(bw, l.free)
 		case l.p.Src != nil:
-			err = copySrc(ctx, r, *l.p.Src, l, m, bw)
+			err = copySrc(ctx, r, *l.p.Src, l, m, moves, bw)
 		default:
 			_, err = bw.Write(l.p.Raw)
 		}
@@ -170,9 +176,9 @@ func writeFree(w io.Writer, size int64) error {
 	return nil
 }
 
-func copySrc(ctx context.Context, r io.ReaderAt, b Box, l *laid, m *OffsetMap, w io.Writer) error {
+func copySrc(ctx context.Context, r io.ReaderAt, b Box, l *laid, m *OffsetMap, moves bool, w io.Writer) error {
 	if b.Type == "moof" {
-		if to, _ := m.Map(b.Offset); to != b.Offset || !m.Identity() {
+		if moves {
 			raw, err := readBox(r, b)
 			if err != nil {
 				return err
