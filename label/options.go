@@ -50,6 +50,7 @@ type Options struct {
 	Watermark  WatermarkOptions
 	Disclosure DisclosureOptions
 	C2PA       C2PAOptions
+	Text       TextOptions
 }
 
 func (o *Options) explicit(l Layer) bool {
