@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"io"
+	"os"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -44,7 +46,7 @@ func init() {
 }
 
 func readText(in *Input) ([]byte, error) {
-	doc, err := in.Bytes(maxTextSize)
+	doc, err := textBytes(in)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", in.Format, err)
 	}
@@ -60,6 +62,44 @@ func readText(in *Input) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %s: not valid UTF-8 at offset %d", ErrCorrupt, in.Format, off)
 	}
 	return doc, nil
+}
+
+// textBytes reads the whole input, in one exact-size read when the input
+// already has random access (files, byte slices, a verify spool), else
+// through Input.Bytes. Streams are not spooled just to learn their size.
+func textBytes(in *Input) ([]byte, error) {
+	var ra io.ReaderAt
+	var size int64 = -1
+	switch {
+	case in.spool != nil:
+		ra = in.spool
+		if st, err := in.spool.Stat(); err == nil {
+			size = st.Size()
+		}
+	case in.br == nil:
+		if s, ok := in.r.(interface {
+			io.ReaderAt
+			Size() int64
+		}); ok {
+			ra, size = s, s.Size()
+		} else if f, ok := in.r.(*os.File); ok {
+			if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+				ra, size = f, st.Size()
+			}
+		}
+	}
+	if ra == nil || size < 0 {
+		return in.Bytes(maxTextSize)
+	}
+	if size > maxTextSize {
+		return nil, fmt.Errorf("%w: input larger than %d bytes", ErrInvalidOptions, maxTextSize)
+	}
+	doc := make([]byte, size)
+	n, err := ra.ReadAt(doc, 0)
+	if err != nil && !(err == io.EOF && int64(n) == size) {
+		return nil, err
+	}
+	return doc[:n], nil
 }
 
 func applyText(ctx context.Context, j *Job) error {
