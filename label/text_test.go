@@ -92,7 +92,7 @@ func TestTextRoundTrip(t *testing.T) {
 					if !m.Present || m.DigitalSourceType == nil || *m.DigitalSourceType != Generated.URI() || m.ContentID == nil || *m.ContentID != textID {
 						t.Errorf("%s: metadata %+v", tc.name, m)
 					}
-					if tc.f != formats.HTML && (m.AISystem == nil || *m.AISystem != "Test LLM" || m.TDM == nil || *m.TDM != "reserve") {
+					if (m.AISystem == nil || *m.AISystem != "Test LLM" || m.TDM == nil || *m.TDM != "reserve") {
 						t.Errorf("%s: metadata fields %+v", tc.name, m)
 					}
 				}
@@ -349,5 +349,33 @@ func TestTextBadInput(t *testing.T) {
 	}
 	if out.Len() != 0 {
 		t.Errorf("%d bytes written on error", out.Len())
+	}
+}
+
+// c2paTextWrapper is a minimal C2PA unstructured-text wrapper: U+FEFF,
+// then one variation selector per byte of "C2PATXT\0", version 1, a
+// length and a payload (here one that embeds our own frame).
+func c2paTextWrapper(payload []byte) string {
+	b := append([]byte("C2PATXT\x00\x01"), byte(len(payload)>>24), byte(len(payload)>>16), byte(len(payload)>>8), byte(len(payload)))
+	b = append(b, payload...)
+	var s strings.Builder
+	s.WriteRune('\uFEFF')
+	for _, x := range b {
+		s.WriteRune(wmtext.Selector(x))
+	}
+	return s.String()
+}
+
+func TestTextIgnoresC2PAWrapper(t *testing.T) {
+	f := wmtext.Frame(0x1111111111111111)
+	wrapper := c2paTextWrapper(append([]byte("jumb"), f[:]...))
+	rep := verifyTextDoc(t, "w.txt", []byte(textDocs[0].doc+wrapper))
+	if rep.Watermark.Present || rep.Labelled {
+		t.Fatalf("C2PA wrapper read as a belgi label: %+v", rep.Watermark)
+	}
+	out, _ := labelText(t, "a.txt", textDocs[0].doc, Label{ContentID: textID}, Options{Layers: []Layer{LayerWatermark}})
+	rep = verifyTextDoc(t, "a.txt", append(out, wrapper...))
+	if !rep.Watermark.Present || *rep.Watermark.ID != textID || len(rep.Warnings) != 1 {
+		t.Fatalf("labelled text with a C2PA wrapper: %+v %v", rep.Watermark, rep.Warnings)
 	}
 }
