@@ -92,7 +92,7 @@ func TestTextRoundTrip(t *testing.T) {
 					if !m.Present || m.DigitalSourceType == nil || *m.DigitalSourceType != Generated.URI() || m.ContentID == nil || *m.ContentID != textID {
 						t.Errorf("%s: metadata %+v", tc.name, m)
 					}
-					if (m.AISystem == nil || *m.AISystem != "Test LLM" || m.TDM == nil || *m.TDM != "reserve") {
+					if m.AISystem == nil || *m.AISystem != "Test LLM" || m.TDM == nil || *m.TDM != "reserve" {
 						t.Errorf("%s: metadata fields %+v", tc.name, m)
 					}
 				}
