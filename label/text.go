@@ -102,11 +102,32 @@ func textBytes(in *Input) ([]byte, error) {
 	return doc[:n], nil
 }
 
+// resniff corrects formats.Detect, which sees only the first 4 KiB: a
+// longer JSON document sent without a file name looks like plain text,
+// and a plain notice would break it.
+func resniff(f formats.Format, doc []byte) formats.Format {
+	if f == formats.Text {
+		t := bytes.TrimLeft(bytes.TrimPrefix(doc, []byte("\xEF\xBB\xBF")), " \t\r\n")
+		if len(t) > 0 && (t[0] == '{' || t[0] == '[') && json.Valid(doc) {
+			return formats.JSON
+		}
+	}
+	return f
+}
+
 func applyText(ctx context.Context, j *Job) error {
-	f := j.In.Format
 	doc, err := readText(j.In)
 	if err != nil {
 		return err
+	}
+	f := resniff(j.In.Format, doc)
+	if f != j.In.Format {
+		j.Result.Format = f
+		if !j.Opts.wants(LayerMetadata) {
+			delete(j.Layers, LayerMetadata)
+		} else {
+			j.Layers[LayerMetadata] = true
+		}
 	}
 	topts := j.Opts.Text
 	at := ftext.Start
@@ -458,11 +479,12 @@ func guessLang(s string) string {
 }
 
 func verifyText(ctx context.Context, in *Input, rep *Report) error {
-	f := in.Format
 	doc, err := readText(in)
 	if err != nil {
 		return err
 	}
+	f := resniff(in.Format, doc)
+	rep.Format = string(f)
 	if d := wmtext.Detect(doc); d.Found {
 		rep.Watermark.Present = true
 		rep.Watermark.ID = strp(FormatContentID(d.ID))

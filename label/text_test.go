@@ -3,6 +3,7 @@ package label
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -377,5 +378,40 @@ func TestTextIgnoresC2PAWrapper(t *testing.T) {
 	rep = verifyTextDoc(t, "a.txt", append(out, wrapper...))
 	if !rep.Watermark.Present || *rep.Watermark.ID != textID || len(rep.Warnings) != 1 {
 		t.Fatalf("labelled text with a C2PA wrapper: %+v %v", rep.Watermark, rep.Warnings)
+	}
+}
+
+func TestTextLongJSONFromStream(t *testing.T) {
+	// Over 4 KiB and no name: formats.Detect sees a cut JSON prefix and
+	// says text; the handler looks at the whole document.
+	doc := "{\"items\": [" + strings.Repeat("\"The quick brown fox jumps over the lazy dog again and again and again.\",", 80) + "\"end\"]}\n"
+	var out bytes.Buffer
+	res, err := Apply(context.Background(), struct{ *strings.Reader }{strings.NewReader(doc)}, &out, Label{ContentID: textID}, Options{})
+	if err != nil || res.Format != formats.JSON || !hasLayer(res.Layers, LayerMetadata) {
+		t.Fatalf("%v %v %v", res.Format, res.Layers, err)
+	}
+	if !json.Valid(out.Bytes()) {
+		t.Fatal("labelled JSON is not JSON")
+	}
+	rep, err := Verify(context.Background(), struct{ *bytes.Reader }{bytes.NewReader(out.Bytes())}, VerifyOptions{})
+	if err != nil || rep.Format != "json" || !rep.Metadata.Present || !rep.Watermark.Present || !rep.Disclosure.Present {
+		t.Fatalf("%+v %v", rep, err)
+	}
+}
+
+func TestTextRelabelNewID(t *testing.T) {
+	for _, tc := range textDocs {
+		first, _ := labelText(t, tc.name, tc.doc, Label{ContentID: textID}, Options{})
+		second, _ := labelText(t, tc.name, string(first), Label{ContentID: "fedcba9876543210"}, Options{})
+		rep := verifyTextDoc(t, tc.name, second)
+		if *rep.Watermark.ID != "fedcba9876543210" || len(rep.Warnings) != 1 {
+			t.Errorf("%s: %+v %v", tc.name, rep.Watermark, rep.Warnings)
+		}
+		if tc.f != formats.Text && *rep.Metadata.ContentID != "fedcba9876543210" {
+			t.Errorf("%s: metadata id %s", tc.name, *rep.Metadata.ContentID)
+		}
+		if clean, _ := stripText(tc.f, second); string(clean) != tc.doc {
+			t.Errorf("%s: strip after relabel differs", tc.name)
+		}
 	}
 }
