@@ -17,7 +17,7 @@ func Resample(x []float32, from, to int) []float32 {
 	}
 	ratio := float64(to) / float64(from)
 	cut := 0.5 * 0.95 * math.Min(1, ratio) // cycles per input sample
-	half := resampleZeros / (2 * cut)       // kernel half-width in input samples
+	half := resampleZeros / (2 * cut)      // kernel half-width in input samples
 	// The kernel is tabulated at kernelSteps points per input sample and
 	// interpolated linearly: sin/cos per tap would dominate the run time.
 	const kernelSteps = 1024
