@@ -345,37 +345,6 @@ func readNoticeText(s string, rep *Report, source string) {
 	}
 }
 
-// guessLang tells Kazakh (its own Cyrillic letters), Russian (other
-// Cyrillic) and English (Latin) apart, which is enough for disclosure
-// lines; belgi's own wording is matched exactly first.
-func guessLang(s string) string {
-	for _, k := range []disclosure.Kind{disclosure.Generated, disclosure.Edited} {
-		for lang, t := range disclosure.Default.Long[k] {
-			if t == s {
-				return lang
-			}
-		}
-	}
-	cyr, latin := false, false
-	for _, r := range s {
-		switch {
-		case strings.ContainsRune("әғқңөұүһіӘҒҚҢӨҰҮҺІ", r):
-			return "kk"
-		case r >= 0x400 && r <= 0x4FF:
-			cyr = true
-		case r < 0x80 && (r|0x20) >= 'a' && (r|0x20) <= 'z':
-			latin = true
-		}
-	}
-	switch {
-	case cyr:
-		return "ru"
-	case latin:
-		return "en"
-	}
-	return ""
-}
-
 // aiWording reports whether a free-text tag says the content is made or
 // changed by AI, in the wording of belgi or of other tools.
 func aiWording(s string) bool {

@@ -53,6 +53,7 @@ type Options struct {
 	Disclosure  DisclosureOptions
 	AudioNotice AudioNoticeOptions
 	C2PA        C2PAOptions
+	Text        TextOptions
 }
 
 func (o *Options) explicit(l Layer) bool {
