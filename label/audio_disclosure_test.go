@@ -185,3 +185,27 @@ func TestNoticeOnCompressedWarns(t *testing.T) {
 		t.Errorf("warnings %v", res.Warnings)
 	}
 }
+
+// Every layer on WAV in the fixed order: notice, then watermark over it,
+// then metadata naming the watermark; verify finds all three.
+func TestWAVAllLayers(t *testing.T) {
+	if len(audioVerifiers) == 0 {
+		t.Skip("no audio watermark in this build")
+	}
+	sox := extool.Need(t, "sox")
+	// 11.5 s of music: the watermark is not found in the shorter recordings
+	// here even without a notice (watermark/audio's limit, not the notice's).
+	src := extool.Shared(t, "testdata/audio/freesound-256529.flac")
+	in := convertAudio(t, "in.wav", sox, src, "-b", "16", "-r", "48000")
+	out, res := labelBytes(t, in, "in.wav", Options{})
+	if got := strings.Join(audioLayerNames(res.Layers), ","); got != "disclosure,watermark,metadata" {
+		t.Fatalf("layers %s, warnings %v", got, res.Warnings)
+	}
+	rep := verifyBytes(t, out, "out.wav")
+	if !rep.Watermark.Present || rep.Watermark.ID == nil || *rep.Watermark.ID != "00112233aabbccdd" {
+		t.Errorf("watermark %+v", rep.Watermark)
+	}
+	if !rep.Labelled || rep.Metadata.ContentID == nil {
+		t.Errorf("metadata %+v", rep.Metadata)
+	}
+}
