@@ -208,4 +208,13 @@ func TestWAVAllLayers(t *testing.T) {
 	if !rep.Labelled || rep.Metadata.ContentID == nil {
 		t.Errorf("metadata %+v", rep.Metadata)
 	}
+	// Transcoded to MP3 by ffmpeg, the watermark is still found (verify
+	// decodes MP3 with ffmpeg).
+	tmp := filepath.Join(t.TempDir(), "out.wav")
+	os.WriteFile(tmp, out, 0o644)
+	mp3 := convertAudio(t, "out.mp3", extool.Need(t, "ffmpeg"), "-v", "error", "-i", tmp, "-b:a", "128k")
+	rep = verifyBytes(t, mp3, "out.mp3")
+	if !rep.Watermark.Present || *rep.Watermark.ID != "00112233aabbccdd" {
+		t.Errorf("after MP3: watermark %+v", rep.Watermark)
+	}
 }
