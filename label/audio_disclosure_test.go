@@ -1,6 +1,7 @@
 package label
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/belgi/belgi/bench/extool"
+	"github.com/belgi/belgi/formats/flac"
 	"github.com/belgi/belgi/formats/riff"
 	"github.com/belgi/belgi/formats/wav"
 	"github.com/belgi/belgi/label/disclosure"
@@ -174,15 +176,90 @@ func TestWAVNoticeOptions(t *testing.T) {
 	}
 }
 
-// MP3 and FLAC say clearly that they get metadata only.
-func TestNoticeOnCompressedWarns(t *testing.T) {
-	in, err := os.ReadFile(extool.Shared(t, "testdata/audio/freesound-44127.flac"))
+// MP3 says clearly that it gets metadata only.
+func TestNoticeOnMP3Warns(t *testing.T) {
+	lame := extool.Need(t, "lame")
+	in := convertAudio(t, "x.mp3", lame, "--quiet", extool.Testdata(t, "audio/goaudio-kick.wav"))
+	_, res := labelBytes(t, in, "a.mp3", Options{})
+	if !strings.Contains(strings.Join(res.Warnings, "\n"), "metadata only") {
+		t.Errorf("warnings %v", res.Warnings)
+	}
+}
+
+// The notice on FLAC: decoded, prepended, encoded again with the same
+// format; flac -t checks CRCs and the new STREAMINFO MD5; the content
+// after the notice is sample-exact; the Vorbis comments are there.
+func TestFLACNotice(t *testing.T) {
+	flacTool := extool.Need(t, "flac")
+	for _, name := range []string{"freesound-44127.flac", "librispeech-8297-275156-0011.flac", "freesound-212768.flac"} {
+		t.Run(name, func(t *testing.T) {
+			in, err := os.ReadFile(extool.Shared(t, "testdata/audio/"+name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, res := labelBytes(t, in, name, Options{Layers: []Layer{LayerDisclosure, LayerMetadata}})
+			if got := strings.Join(audioLayerNames(res.Layers), ","); got != "disclosure,metadata" {
+				t.Errorf("layers %s warnings %v", got, res.Warnings)
+			}
+			tmp := filepath.Join(t.TempDir(), "out.flac")
+			os.WriteFile(tmp, out, 0o644)
+			if msg, err := exec.Command(flacTool, "-t", "-s", tmp).CombinedOutput(); err != nil {
+				t.Fatalf("flac -t: %v %s", err, msg)
+			}
+			si, s0 := decodeFLACFile(t, in)
+			so2, s1 := decodeFLACFile(t, out)
+			if so2.SampleRate != si.SampleRate || so2.Channels != si.Channels || so2.BitsPerSample != si.BitsPerSample {
+				t.Fatalf("format %+v → %+v", si, so2)
+			}
+			lead := len(s1) - len(s0)
+			clip, _, _ := AudioNotice(testLabelKK(t), &AudioNoticeOptions{})
+			nf := int(math.Round(float64(len(clip.Samples)) * float64(si.SampleRate) / float64(clip.Rate)))
+			if lead != (nf+si.SampleRate/2)*si.Channels {
+				t.Fatalf("%d samples added, want %d", lead, (nf+si.SampleRate/2)*si.Channels)
+			}
+			for i := range s0 {
+				if s1[lead+i] != s0[i] {
+					t.Fatalf("content sample %d: %d → %d", i, s0[i], s1[lead+i])
+				}
+			}
+			rep := verifyBytes(t, out, name)
+			if !rep.Labelled || !strings.Contains(strings.Join(rep.Metadata.Sources, ","), "vorbis:AI_GENERATED") {
+				t.Errorf("report %+v", rep.Metadata)
+			}
+		})
+	}
+}
+
+func decodeFLACFile(t *testing.T, b []byte) (flac.StreamInfo, []int32) {
+	t.Helper()
+	br := bufio.NewReader(bytes.NewReader(b))
+	s, err := flac.Read(br)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, res := labelBytes(t, in, "a.flac", Options{})
-	if !strings.Contains(strings.Join(res.Warnings, "\n"), "metadata only") {
-		t.Errorf("warnings %v", res.Warnings)
+	samples, err := flac.DecodeSamples(br, s.Info, 1<<28)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Info, samples
+}
+
+// Every layer on FLAC; the watermark is found by our own decoder.
+func TestFLACAllLayers(t *testing.T) {
+	if len(audioVerifiers) == 0 {
+		t.Skip("no audio watermark in this build")
+	}
+	in, err := os.ReadFile(extool.Shared(t, "testdata/audio/librispeech-8297-275156-0011.flac"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, res := labelBytes(t, in, "a.flac", Options{})
+	if got := strings.Join(audioLayerNames(res.Layers), ","); got != "disclosure,watermark,metadata" {
+		t.Fatalf("layers %s, warnings %v", got, res.Warnings)
+	}
+	rep := verifyBytes(t, out, "a.flac")
+	if !rep.Watermark.Present || *rep.Watermark.ID != "00112233aabbccdd" {
+		t.Errorf("watermark %+v warnings %v", rep.Watermark, rep.Warnings)
 	}
 }
 

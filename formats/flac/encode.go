@@ -65,6 +65,9 @@ func EncodeFrames(samples []int32, si StreamInfo, oldInfo []byte) ([]byte, []byt
 
 func put24(b []byte, v int) { b[0], b[1], b[2] = byte(v>>16), byte(v>>8), byte(v) }
 
+// SamplesMD5 is the STREAMINFO signature of samples (bps bits each).
+func SamplesMD5(samples []int32, bps int) [16]byte { return md5Samples(samples, bps) }
+
 // md5Samples is the STREAMINFO signature: MD5 of the samples as
 // little-endian signed integers of ceil(bps/8) bytes, interleaved.
 func md5Samples(s []int32, bps int) [16]byte {
