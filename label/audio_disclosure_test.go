@@ -49,6 +49,7 @@ func TestWAVNoticeEveryFormat(t *testing.T) {
 		{"mulaw", "-b 8 -e mu-law -r 8000"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			in := convertAudio(t, "in.wav", append([]string{sox, src}, strings.Fields(c.args)...)...)
 			out, res := labelBytes(t, in, "in.wav", Options{Layers: []Layer{LayerDisclosure, LayerMetadata}})
 			if strings.Join(audioLayerNames(res.Layers), ",") != "disclosure,metadata" {
@@ -191,8 +192,9 @@ func TestNoticeOnMP3Warns(t *testing.T) {
 // after the notice is sample-exact; the Vorbis comments are there.
 func TestFLACNotice(t *testing.T) {
 	flacTool := extool.Need(t, "flac")
-	for _, name := range []string{"freesound-44127.flac", "librispeech-8297-275156-0011.flac", "freesound-212768.flac"} {
+	for _, name := range []string{"freesound-44127.flac", "librispeech-8297-275156-0011.flac", "freesound-191885.flac"} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			in, err := os.ReadFile(extool.Shared(t, "testdata/audio/"+name))
 			if err != nil {
 				t.Fatal(err)
