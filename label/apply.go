@@ -39,6 +39,13 @@ type Input struct {
 }
 
 func newInput(r io.Reader, name string) (*Input, error) {
+	// A pipe or terminal is an *os.File whose ReadAt fails ("illegal
+	// seek"): treat it as the plain stream it is.
+	if f, ok := r.(*os.File); ok {
+		if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+			r = streamOnly{f}
+		}
+	}
 	in := &Input{Name: name, r: r}
 	if _, ok := r.(io.ReaderAt); !ok {
 		in.br = bufio.NewReaderSize(r, formats.HeaderSize)
@@ -58,6 +65,11 @@ func newInput(r io.Reader, name string) (*Input, error) {
 	in.Format = formats.Detect(in.header, name)
 	return in, nil
 }
+
+// streamOnly hides every method but Read.
+type streamOnly struct{ r io.Reader }
+
+func (s streamOnly) Read(p []byte) (int, error) { return s.r.Read(p) }
 
 // Header returns the first bytes (up to formats.HeaderSize).
 func (in *Input) Header() []byte { return in.header }

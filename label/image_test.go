@@ -402,3 +402,26 @@ func containsLayer(ls []Layer, l Layer) bool {
 	}
 	return false
 }
+
+// TestPipeInput: stdin is an *os.File whose ReadAt fails; it must be read
+// as a stream (regression: "read /dev/stdin: illegal seek").
+func TestPipeInput(t *testing.T) {
+	in, err := os.ReadFile(imageFixtures(t)["png"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { pw.Write(in); pw.Close() }()
+	defer pr.Close()
+	var out bytes.Buffer
+	if _, err := Apply(context.Background(), pr, &out, Label{}, metadataOnly); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Verify(context.Background(), bytes.NewReader(out.Bytes()), VerifyOptions{})
+	if err != nil || !rep.Labelled {
+		t.Fatalf("%v %+v", err, rep)
+	}
+}
