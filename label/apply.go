@@ -39,11 +39,10 @@ type Input struct {
 }
 
 func newInput(r io.Reader, name string) (*Input, error) {
-	// A pipe or terminal is an *os.File whose ReadAt fails ("illegal
-	// seek"): treat it as the plain stream it is.
 	if f, ok := r.(*os.File); ok {
+		// Pipes and terminals (stdin) are files without random access.
 		if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
-			r = streamOnly{f}
+			r = struct{ io.Reader }{f}
 		}
 	}
 	in := &Input{Name: name, r: r}
@@ -65,11 +64,6 @@ func newInput(r io.Reader, name string) (*Input, error) {
 	in.Format = formats.Detect(in.header, name)
 	return in, nil
 }
-
-// streamOnly hides every method but Read.
-type streamOnly struct{ r io.Reader }
-
-func (s streamOnly) Read(p []byte) (int, error) { return s.r.Read(p) }
 
 // Header returns the first bytes (up to formats.HeaderSize).
 func (in *Input) Header() []byte { return in.header }

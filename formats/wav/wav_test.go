@@ -27,7 +27,10 @@ const testXMP = `<?xpacket begin="` + "\ufeff" + `" id="W5M0MpCehiHzreSzNTczkc9d
 
 const disclosure = "Жасанды интеллект көмегімен жасалған / Создано с использованием искусственного интеллекта"
 
-var convertOnce sync.Once
+var (
+	tmpDir      string
+	convertOnce sync.Once
+)
 var converted []string
 
 // testFiles returns the project fixtures plus, when sox and ffmpeg exist,
@@ -41,6 +44,7 @@ func testFiles(t *testing.T) []string {
 	src2 := extool.Shared(t, "testdata/audio/freesound-44127.flac")
 	convertOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "belgi-wav-test-")
+		tmpDir = dir
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -287,4 +291,12 @@ func TestCorrupt(t *testing.T) {
 			t.Errorf("%s: %v", tt.name, err)
 		}
 	}
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if tmpDir != "" {
+		os.RemoveAll(tmpDir)
+	}
+	os.Exit(code)
 }
