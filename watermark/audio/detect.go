@@ -391,6 +391,24 @@ func (d *Detector) foldHyp(h hyp, end int64) int {
 		}
 		n++
 	}
+	if n > 0 {
+		// Per-band maximal ratio combining: weight each band by the inverse
+		// of its feature variance in this window.
+		for b := 0; b < numBands; b++ {
+			var v float64
+			for r := 0; r < blockFrames; r++ {
+				v += d.sq[r*numBands+b]
+			}
+			if v <= 0 {
+				continue
+			}
+			w := float64(n) / v
+			for r := 0; r < blockFrames; r++ {
+				d.folded[r*numBands+b] *= w
+				d.sq[r*numBands+b] *= w * w
+			}
+		}
+	}
 	return n
 }
 
