@@ -16,20 +16,20 @@ type Span struct{ Start, End int }
 // Params tune how often copies are placed. Gaps count runes of prose.
 type Params struct {
 	// MinGap: no copy closer than this to the previous one; a copy goes at
-	// the first sentence end after it. Default 50.
+	// the first sentence end after it. Default 70.
 	MinGap int
 	// MaxGap: after this many runes without a copy, the next word gap
-	// takes one even mid-sentence. Default 100. With words shorter than
-	// 70 runes this keeps a whole copy in every 200-rune window.
+	// takes one even mid-sentence. Default 120. With words shorter than
+	// about 50 runes this keeps a whole copy in every 200-rune window.
 	MaxGap int
 }
 
 func (p Params) withDefaults() Params {
 	if p.MinGap <= 0 {
-		p.MinGap = 50
+		p.MinGap = 70
 	}
 	if p.MaxGap <= 0 {
-		p.MaxGap = 100
+		p.MaxGap = 120
 	}
 	if p.MaxGap < p.MinGap {
 		p.MaxGap = p.MinGap
