@@ -63,6 +63,20 @@ func Embed(doc []byte, id uint64, spans []Span, p Params) []byte {
 		start, end := max(s.Start, 0), min(s.End, len(doc))
 		lineStart := bytes.LastIndexByte(doc[:start], '\n') + 1
 		for i := start; i < end; {
+			// No copy can go within MinGap runes of the last, and runes ≤
+			// bytes: skip that many bytes at once unless an earlier copy
+			// hides there.
+			if need := p.MinGap - visible - 1; need > 16 && i+need < end {
+				chunk := doc[i : i+need]
+				if bytes.Index(chunk, magic8[:2]) < 0 {
+					visible += runeStarts(chunk)
+					if nl := bytes.LastIndexByte(chunk, '\n'); nl >= 0 {
+						lineStart = i + nl + 1
+					}
+					i += need
+					continue
+				}
+			}
 			// Jump to the next space, counting runes and noting line starts.
 			k := bytes.IndexByte(doc[i:end], ' ')
 			seg := doc[i:end]
