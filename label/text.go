@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/belgi/belgi/formats"
@@ -443,39 +442,6 @@ func knownWording(s string) bool {
 		}
 	}
 	return false
-}
-
-// guessLang names the language of a notice line that carries none: the
-// wording table's language when the line is a default text, else a guess
-// from its letters (Kazakh-only letters, Cyrillic, Latin).
-func guessLang(s string) string {
-	for _, t := range []map[disclosure.Kind]disclosure.Wording{disclosure.Default.Long, disclosure.Default.Short} {
-		for _, w := range t {
-			for lang, x := range w {
-				if x == s {
-					return lang
-				}
-			}
-		}
-	}
-	cyr, lat := 0, 0
-	for _, r := range s {
-		switch {
-		case strings.ContainsRune("ӘәҒғҚқҢңӨөҰұҮүҺһІі", r):
-			return "kk"
-		case unicode.Is(unicode.Cyrillic, r):
-			cyr++
-		case unicode.Is(unicode.Latin, r):
-			lat++
-		}
-	}
-	switch {
-	case cyr > lat:
-		return "ru"
-	case lat > 0:
-		return "en"
-	}
-	return "und"
 }
 
 func verifyText(ctx context.Context, in *Input, rep *Report) error {
