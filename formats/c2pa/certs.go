@@ -2,6 +2,7 @@ package c2pa
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rsa"
@@ -45,6 +46,51 @@ func ParseCertificatesPEM(data []byte) ([]*x509.Certificate, error) {
 		return nil, errors.New("c2pa: no CERTIFICATE in PEM data")
 	}
 	return out, nil
+}
+
+// ParseSigner reads a signer from PEM: certPEM holds the chain (leaf
+// first), keyPEM the private key as PKCS#8, SEC1 (EC) or PKCS#1 (RSA).
+func ParseSigner(certPEM, keyPEM []byte) (*Signer, error) {
+	chain, err := ParseCertificatesPEM(certPEM)
+	if err != nil {
+		return nil, err
+	}
+	var key crypto.Signer
+	for {
+		var b *pem.Block
+		b, keyPEM = pem.Decode(keyPEM)
+		if b == nil {
+			break
+		}
+		var k any
+		switch b.Type {
+		case "PRIVATE KEY":
+			k, err = x509.ParsePKCS8PrivateKey(b.Bytes)
+		case "EC PRIVATE KEY":
+			k, err = x509.ParseECPrivateKey(b.Bytes)
+		case "RSA PRIVATE KEY":
+			k, err = x509.ParsePKCS1PrivateKey(b.Bytes)
+		default:
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("c2pa: private key: %w", err)
+		}
+		s, ok := k.(crypto.Signer)
+		if !ok {
+			return nil, fmt.Errorf("c2pa: private key of type %T cannot sign", k)
+		}
+		key = s
+		break
+	}
+	if key == nil {
+		return nil, errors.New("c2pa: no PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY in PEM data")
+	}
+	s := &Signer{Chain: chain, Key: key}
+	if err := s.Check(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 func isSelfSigned(c *x509.Certificate) bool {
