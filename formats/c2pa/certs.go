@@ -24,6 +24,18 @@ var (
 	oidEKUDocumentSigning = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 36}
 )
 
+// DocumentSigningEKUs are the EKUs c2pa-rs's own allow-list adds beyond
+// emailProtection (valid_eku_oids.cfg): documentSigning, Microsoft C2PA and
+// C2PA claim signing. Pass them as ValidateOptions.ExtraEKUs to accept
+// such signers.
+func DocumentSigningEKUs() []asn1.ObjectIdentifier {
+	return []asn1.ObjectIdentifier{
+		oidEKUDocumentSigning,
+		{1, 3, 6, 1, 4, 1, 311, 76, 59, 1, 9},
+		{1, 3, 6, 1, 4, 1, 62558, 2, 1},
+	}
+}
+
 // ParseCertificatesPEM reads every CERTIFICATE block of a PEM bundle.
 func ParseCertificatesPEM(data []byte) ([]*x509.Certificate, error) {
 	var out []*x509.Certificate
@@ -286,15 +298,28 @@ func chainTrusted(chain []*x509.Certificate, anchors []*x509.Certificate, t time
 	if len(anchors) == 0 || len(chain) == 0 {
 		return false
 	}
+	// crypto/x509 leaves RSASSA-PSS keys unparsed; fill them in on copies
+	// so that chains of PSS certificates verify.
+	withKey := func(c *x509.Certificate) *x509.Certificate {
+		if c.PublicKey != nil {
+			return c
+		}
+		cc := *c
+		cc.PublicKey = publicKey(c)
+		if _, ok := cc.PublicKey.(*rsa.PublicKey); ok {
+			cc.PublicKeyAlgorithm = x509.RSA
+		}
+		return &cc
+	}
 	roots := x509.NewCertPool()
 	for _, a := range anchors {
-		roots.AddCert(a)
+		roots.AddCert(withKey(a))
 	}
 	inter := x509.NewCertPool()
 	for _, c := range chain[1:] {
-		inter.AddCert(c)
+		inter.AddCert(withKey(c))
 	}
-	_, err := chain[0].Verify(x509.VerifyOptions{
+	_, err := withKey(chain[0]).Verify(x509.VerifyOptions{
 		Roots: roots, Intermediates: inter, CurrentTime: t,
 		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
 	})

@@ -64,12 +64,12 @@ func (p piece) size(storeLen int64) int64 {
 // layout is what scanning an input finds: the existing store (if any) and
 // how to lay out an output that carries a new one.
 type layout struct {
-	c        Container
-	store    []byte // existing manifest store, nil if none
-	wrapLen  func(storeLen int) int64
+	c       Container
+	store   []byte // existing manifest store, nil if none
+	wrapLen func(storeLen int) int64
 	// exclLen, when set, is the data-hash exclusion for a store of n
 	// bytes when it differs from wrapLen (RIFF: without the pad byte).
-	exclLen func(storeLen int) int64
+	exclLen  func(storeLen int) int64
 	wrap     func(store []byte) []byte
 	pieces   func(wrapLen int64) ([]piece, error)
 	textBody []byte // Text: the NFC text without a wrapper
