@@ -46,6 +46,8 @@ type Options struct {
 	Layers []Layer
 	// Name is the file name, used only as a hint to tell text formats apart.
 	Name string
+	// BurnIn re-encodes video (with ffmpeg) to draw the badge and embed the watermark in every frame.
+	BurnIn bool
 
 	Watermark  WatermarkOptions
 	Disclosure DisclosureOptions

@@ -8,8 +8,11 @@ type Result struct {
 	Layers    []Layer        `json:"layers"` // layers written, in order
 	ContentID string         `json:"content_id"`
 	// WatermarkID is the payload embedded, when a watermark was written.
-	WatermarkID string   `json:"watermark_id,omitempty"`
-	Warnings    []string `json:"warnings,omitempty"`
+	WatermarkID string `json:"watermark_id,omitempty"`
+	// WatermarkAlgorithm names the watermark algorithm and version, written
+	// to XMP (belgi:WatermarkAlgorithm) beside WatermarkID.
+	WatermarkAlgorithm string   `json:"watermark_algorithm,omitempty"`
+	Warnings           []string `json:"warnings,omitempty"`
 }
 
 func (r *Result) addLayer(l Layer) {

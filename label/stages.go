@@ -37,6 +37,7 @@ var (
 func registerImageStage(s imageStage) {
 	imageStages = append(imageStages, s)
 	sort.SliceStable(imageStages, func(i, j int) bool { return imageStages[i].order < imageStages[j].order })
+	refreshImageHandlers() // the image handlers list the layers that have stages
 }
 
 func registerImageVerifier(v imageVerifier) { imageVerifiers = append(imageVerifiers, v) }

@@ -1,0 +1,160 @@
+package text
+
+import (
+	"bytes"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Span is a byte range [Start, End) of a document that holds prose, where
+// copies may be placed. Format packages compute spans so that copies never
+// land in code, URLs, tags or attributes.
+type Span struct{ Start, End int }
+
+// Params tune how often copies are placed. Gaps count runes of prose.
+type Params struct {
+	// MinGap: no copy closer than this to the previous one; a copy goes at
+	// the first sentence end after it. Default 50.
+	MinGap int
+	// MaxGap: after this many runes without a copy, the next word gap
+	// takes one even mid-sentence. Default 100. With words shorter than
+	// 70 runes this keeps a whole copy in every 200-rune window.
+	MaxGap int
+}
+
+func (p Params) withDefaults() Params {
+	if p.MinGap <= 0 {
+		p.MinGap = 50
+	}
+	if p.MaxGap <= 0 {
+		p.MaxGap = 100
+	}
+	if p.MaxGap < p.MinGap {
+		p.MaxGap = p.MinGap
+	}
+	return p
+}
+
+const (
+	zwnj = '\u200C'
+	zwj  = '\u200D'
+)
+
+// Embed returns doc with copies of id placed at word gaps inside spans
+// (the whole document when spans is nil). Spans must be sorted and must
+// not overlap. Existing copies are left alone and gaps already followed by
+// a variation selector are skipped, so callers relabelling a document
+// should Remove first. The bytes of doc outside the inserted copies are
+// unchanged: Remove(Embed(doc)) == doc.
+func Embed(doc []byte, id uint64, spans []Span, p Params) []byte {
+	p = p.withDefaults()
+	if spans == nil {
+		spans = []Span{{0, len(doc)}}
+	}
+	run := Encode(id)
+	out := make([]byte, 0, len(doc)+len(doc)/3+len(run))
+	last := 0           // doc bytes copied to out so far
+	visible := p.MaxGap // runes since the last copy: the first good gap takes one
+	for _, s := range spans {
+		start, end := max(s.Start, 0), min(s.End, len(doc))
+		for i := start; i < end; i++ {
+			b := doc[i]
+			if b&0xC0 != 0x80 {
+				visible++
+			}
+			if b != ' ' {
+				continue
+			}
+			if bytes.HasPrefix(doc[i+1:], []byte(magicUTF8)) {
+				if c, ok := runAt(doc, i+1); ok && c.End <= end {
+					visible = 0 // an existing copy counts as one
+					i = c.End - 1
+				}
+				continue
+			}
+			if visible < p.MinGap {
+				continue
+			}
+			sentence, ok := hostBefore(doc, start, i)
+			if !ok || (!sentence && visible < p.MaxGap) || !hostAfter(doc, i+1, end) {
+				continue
+			}
+			out = append(out, doc[last:i+1]...)
+			out = append(out, run...)
+			last = i + 1
+			visible = 0
+		}
+	}
+	return append(out, doc[last:]...)
+}
+
+// hostBefore checks the rune before the space at i (inside the span that
+// starts at start): it must end a word on the same line, and the space
+// must not follow only a list or quote marker. sentence reports a
+// sentence end.
+func hostBefore(doc []byte, start, i int) (sentence, ok bool) {
+	if i <= start {
+		return false, false
+	}
+	r, n := utf8.DecodeLastRune(doc[start:i])
+	if r == utf8.RuneError && n <= 1 {
+		return false, false
+	}
+	switch {
+	case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r):
+		if _, isVS := SelectorByte(r); isVS {
+			return false, false
+		}
+	case r == '.' || r == '!' || r == '?' || r == '…' || r == '։' || r == '।' || r == '؟' || r == '。' || r == '！' || r == '？':
+		sentence = true
+	case r == ',' || r == ';' || r == ':' || r == ')' || r == ']' || r == '»' || r == '"' || r == '\'' || r == '’' || r == '”' || r == '“' || r == '،' || r == '؛':
+		// A closing quote or bracket right after a sentence end still ends it.
+		if j := i - n; j > start {
+			q, _ := utf8.DecodeLastRune(doc[start:j])
+			sentence = q == '.' || q == '!' || q == '?' || q == '…'
+		}
+	default:
+		return false, false
+	}
+	// Not right after a list marker ("1.", "2)") at a line start, so the
+	// item's content does not begin with selectors.
+	ls := bytes.LastIndexByte(doc[:i], '\n') + 1
+	if isMarkerPrefix(doc[ls:i]) {
+		return false, false
+	}
+	return sentence, true
+}
+
+// isMarkerPrefix reports whether line is only blockquote/list markers and
+// spaces, such as "> 1." or "  12)".
+func isMarkerPrefix(line []byte) bool {
+	line = bytes.TrimLeft(line, " \t>")
+	digits := 0
+	for digits < len(line) && line[digits] >= '0' && line[digits] <= '9' {
+		digits++
+	}
+	rest := line[digits:]
+	return len(rest) == 0 || (len(rest) == 1 && (rest[0] == '.' || rest[0] == ')') && digits > 0) ||
+		(len(rest) == 1 && digits == 0 && (rest[0] == '-' || rest[0] == '*' || rest[0] == '+'))
+}
+
+// hostAfter checks the word that starts at j: a letter first, and nothing
+// that looks like a URL, an e-mail address or a path.
+func hostAfter(doc []byte, j, end int) bool {
+	if j >= end {
+		return false
+	}
+	r, _ := utf8.DecodeRune(doc[j:end])
+	if !unicode.IsLetter(r) {
+		return false
+	}
+	w := doc[j:end]
+	if k := bytes.IndexAny(w, " \t\r\n"); k >= 0 {
+		w = w[:k]
+	}
+	if bytes.Contains(w, []byte("://")) || bytes.HasPrefix(w, []byte("www.")) ||
+		bytes.IndexByte(w, '@') >= 0 || bytes.IndexByte(w, '/') >= 0 || bytes.IndexByte(w, '\\') >= 0 {
+		return false
+	}
+	return true
+}
