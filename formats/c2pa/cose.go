@@ -125,7 +125,13 @@ func (s *Signer) signClaim(ctx context.Context, claim []byte, size int) ([]byte,
 		}
 		sig = msg.Signature
 		if s.Timestamper != nil {
-			tst, err = s.Timestamper.Timestamp(ctx, sig)
+			// What c2pa-rs timestamps for sigTst2: the COSE countersignature
+			// structure ["CounterSignature", protected, h'', signature].
+			cs, err := encMode.Marshal([]any{"CounterSignature", prot, []byte{}, sig})
+			if err != nil {
+				return nil, err
+			}
+			tst, err = s.Timestamper.Timestamp(ctx, cs)
 			if err != nil {
 				return nil, fmt.Errorf("c2pa: timestamp: %w", err)
 			}

@@ -13,7 +13,10 @@ import (
 	"github.com/belgi/belgi/formats/c2pa/c2patest"
 )
 
-const genURI = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
+const (
+	genURI        = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
+	IPTCComposite = "http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia"
+)
 
 // testSigner makes fresh development credentials (the same code path as
 // `belgi keys dev`).
@@ -190,6 +193,65 @@ func TestReferenceValidatorAgrees(t *testing.T) {
 			r = c2patest.Verify(t, tool, f, "--anchors", ca)
 			if r.Verdict != "trusted" {
 				t.Fatalf("reference validator with anchors: %s %v\n%s", r.Verdict, r.FailureCodes, r.Raw)
+			}
+		})
+	}
+}
+
+// TestReferenceOpenedAndKept: an edited asset (c2pa.opened + c2pa.edited,
+// with the parentOf ingredient c2pa-rs requires) and one whose earlier
+// manifest by another issuer is kept as the ingredient both validate in
+// c2pa-rs; our validator agrees.
+func TestReferenceOpenedAndKept(t *testing.T) {
+	tool := c2patest.Tool(t, "formats")
+	s, dc := testSigner(t)
+	dir := t.TempDir()
+	edited := func(title string, keep bool) *Manifest {
+		m := generatedManifest(title, "image/png")
+		m.Actions = []Action{{Action: "c2pa.opened"}, {Action: "c2pa.edited", DigitalSourceType: IPTCComposite}}
+		m.KeepProvenance = keep
+		return m
+	}
+	src, err := os.ReadFile(filepath.Join(extool.Shared(t, "testdata/c2pa/sources"), "still.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	foreign, err := os.ReadFile(filepath.Join(extool.Shared(t, "testdata/c2pa/reference"), "ai-es256.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name        string
+		in          []byte
+		keep        bool
+		manifests   int
+		ingredients int
+	}{
+		{"opened", src, false, 1, 1},
+		{"replaced", foreign, false, 1, 1},
+		{"kept", foreign, true, 2, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			info, err := Embed(context.Background(), &buf, bytes.NewReader(tc.in), int64(len(tc.in)), PNG, edited("x.png", tc.keep), s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.keep != (info.Kept != "") {
+				t.Fatalf("kept %q replaced %q", info.Kept, info.Replaced)
+			}
+			out := buf.Bytes()
+			v := validateBytes(t, out, PNG, dc.CACert)
+			if v.State != StateTrusted || v.Manifests != tc.manifests || !slices.Contains(v.DigitalSourceTypes, IPTCComposite) {
+				t.Fatalf("ours: %s manifests %d types %v failures %v", v.State, v.Manifests, v.DigitalSourceTypes, v.Failures)
+			}
+			f := filepath.Join(dir, tc.name+".png")
+			if err := os.WriteFile(f, out, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			r := c2patest.Verify(t, tool, f)
+			if r.Verdict != "valid-untrusted" || r.Active == nil || r.Active.Ingredients != tc.ingredients || !slices.Contains(r.Active.DigitalSourceTypes, IPTCComposite) {
+				t.Fatalf("reference validator: %s %v\n%s", r.Verdict, r.FailureCodes, r.Raw)
 			}
 		})
 	}
