@@ -37,7 +37,7 @@ func fuzzSeeds(f *testing.F) map[Container][][]byte {
 		if !ok {
 			continue
 		}
-		if st, err := os.Stat(p); err != nil || st.Size() > 300<<10 {
+		if st, err := os.Stat(p); err != nil || st.Size() > 64<<10 {
 			continue // keep the corpus small
 		}
 		if b, err := os.ReadFile(p); err == nil {
