@@ -256,3 +256,27 @@ func TestReferenceOpenedAndKept(t *testing.T) {
 		})
 	}
 }
+
+// TestJPEGMultiSegment: a store over 64,000 bytes spans several APP11
+// segments (each later one repeating the box header) and reads back whole.
+// (c2pa-rs accepted such a file when this was written: trusted.)
+func TestJPEGMultiSegment(t *testing.T) {
+	s, dc := testSigner(t)
+	in, err := os.ReadFile(filepath.Join(extool.Shared(t, "testdata/c2pa/sources"), "still.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := generatedManifest(string(bytes.Repeat([]byte("x"), 150000)), "image/jpeg")
+	out := embedBytes(t, in, JPEG, m, s)
+	if n := bytes.Count(out, []byte{0xFF, 0xEB}); n < 3 {
+		t.Fatalf("%d APP11 markers, want ≥ 3", n)
+	}
+	v := validateBytes(t, out, JPEG, dc.CACert)
+	if v.State != StateTrusted {
+		t.Fatalf("%s %v", v.State, v.Failures)
+	}
+	again := embedBytes(t, out, JPEG, generatedManifest("small", "image/jpeg"), s)
+	if v := validateBytes(t, again, JPEG, dc.CACert); v.State != StateTrusted || len(again) > len(in)+20000 {
+		t.Fatalf("replacing a multi-segment store: %s, %d bytes", v.State, len(again))
+	}
+}
