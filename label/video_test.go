@@ -109,6 +109,10 @@ func TestVideoFixtures(t *testing.T) {
 			if !strings.Contains(ex, "trainedAlgorithmicMedia") {
 				t.Errorf("exiftool DigitalSourceType: %q", ex)
 			}
+			ex = run(t, "exiftool", "-G1", "-s", "-Keys:Description", "-Keys:Software", out)
+			if strings.Count(ex, "Жасанды интеллект") != 1 || strings.Count(ex, "[Keys]") != 2 {
+				t.Errorf("exiftool QuickTime keys:\n%s", ex)
+			}
 			if !decodes {
 				return // sample_qt.mov has no sample data: metadata checks only
 			}

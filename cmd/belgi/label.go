@@ -166,7 +166,11 @@ Flags:
 		defer report.Close()
 	}
 	bar := newProgressBar(stderr)
-	cfg.Report = recordPrinter{report: report, out: stdout, errOut: stderr, quiet: f.quiet || bar != nil}
+	printer := recordPrinter{out: stdout, errOut: stderr, quiet: f.quiet || bar != nil}
+	if report != nil {
+		printer.report = report // not a nil *os.File in a non-nil interface
+	}
+	cfg.Report = printer
 	if bar != nil {
 		cfg.Progress = bar.update
 	}

@@ -77,6 +77,8 @@ func (f Format) Decodable() bool {
 		return f.BitsPerSample == 8 || f.BitsPerSample == 16 || f.BitsPerSample == 24 || f.BitsPerSample == 32
 	case TagFloat:
 		return f.BitsPerSample == 32 || f.BitsPerSample == 64
+	case TagMuLaw, TagALaw:
+		return f.BitsPerSample == 8
 	}
 	return false
 }
