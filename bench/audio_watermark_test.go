@@ -53,7 +53,6 @@ func realtime(b *testing.B, sec float64, cpu0 time.Duration) {
 	}
 }
 
-
 func BenchmarkAudioWatermarkEmbed(b *testing.B) {
 	x := benchMusic(60)
 	out := make([]float32, 0, len(x))
