@@ -300,22 +300,22 @@ func verifyWAV(ctx context.Context, in *Input, rep *Report) error {
 	if f.C2PA {
 		rep.C2PA.Present = true
 	}
-	if len(audioVerifiers) > 0 {
-		if !f.Format.Decodable() {
-			rep.Warnings = append(rep.Warnings, fmt.Sprintf("wav: %s samples not decoded; watermark not checked", f.Format))
-			return nil
-		}
-		samples, err := f.ReadSamples(maxAudioSamples)
-		if err != nil {
-			rep.Warnings = append(rep.Warnings, fmt.Sprintf("wav: samples not read: %v", err))
-			return nil
-		}
-		return runAudioVerifiers(ctx, &PCM{Rate: f.Format.SampleRate, Channels: f.Format.Channels, Samples: samples}, in, rep)
+	if !f.Format.Decodable() {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("wav: %s samples not decoded; notice and watermark not checked", f.Format))
+		return nil
 	}
-	return nil
+	samples, err := f.ReadSamples(maxAudioSamples)
+	if err != nil {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("wav: samples not read: %v", err))
+		return nil
+	}
+	return runAudioVerifiers(ctx, &PCM{Rate: f.Format.SampleRate, Channels: f.Format.Channels, Samples: samples}, in, rep)
 }
 
+// runAudioVerifiers looks for belgi's audible notice, then runs the
+// registered sample verifiers (the watermark detector).
 func runAudioVerifiers(ctx context.Context, p *PCM, in *Input, rep *Report) error {
+	findAudioNotice(p, rep)
 	for _, v := range audioVerifiers {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -714,9 +714,6 @@ func verifyFLAC(ctx context.Context, in *Input, rep *Report) error {
 // verifyFLACSamples decodes the frames with formats/flac and runs the
 // sample verifiers.
 func verifyFLACSamples(ctx context.Context, in *Input, rep *Report) error {
-	if len(audioVerifiers) == 0 {
-		return nil
-	}
 	br := bufio.NewReaderSize(in.Reader(), 1<<16)
 	s, err := flac.Read(br)
 	if err == nil {

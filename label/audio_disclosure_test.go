@@ -297,3 +297,41 @@ func TestWAVAllLayers(t *testing.T) {
 		t.Errorf("after MP3: watermark %+v", rep.Watermark)
 	}
 }
+
+// Verify finds the spoken notice in WAV, FLAC and (through ffmpeg) MP3,
+// and nothing in unlabelled audio.
+func TestVerifyFindsNotice(t *testing.T) {
+	lame := extool.Need(t, "lame")
+	in, err := os.ReadFile(extool.Shared(t, "testdata/audio/librispeech-8297-275156-0011.flac"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep := verifyBytes(t, in, "in.flac"); rep.Disclosure.Present {
+		t.Errorf("notice found in unlabelled input: %+v", rep.Disclosure)
+	}
+	out, _ := labelBytes(t, in, "a.flac", Options{Layers: []Layer{LayerDisclosure}})
+	rep := verifyBytes(t, out, "a.flac")
+	if !rep.Disclosure.Present || rep.Disclosure.Kind == nil || *rep.Disclosure.Kind != "audio-notice" ||
+		rep.Disclosure.Text["kk"] == "" || rep.Disclosure.Text["ru"] == "" {
+		t.Errorf("flac: %+v", rep.Disclosure)
+	}
+	if !rep.Labelled {
+		t.Error("notice alone should count as labelled")
+	}
+	tmp := filepath.Join(t.TempDir(), "a.flac")
+	os.WriteFile(tmp, out, 0o644)
+	wavPath := filepath.Join(t.TempDir(), "a.wav")
+	if msg, err := exec.Command("sox", tmp, "-b", "16", wavPath).CombinedOutput(); err != nil {
+		t.Fatalf("%v %s", err, msg)
+	}
+	mp3 := convertAudio(t, "a.mp3", lame, "--quiet", "-b", "64", wavPath)
+	rep = verifyBytes(t, mp3, "a.mp3")
+	if !rep.Disclosure.Present || rep.Disclosure.Text["kk"] == "" {
+		t.Errorf("mp3: %+v", rep.Disclosure)
+	}
+	wavOut, _ := labelBytes(t, convertAudio(t, "b.wav", "sox", tmp, "-b", "24", "-r", "48000"), "b.wav", Options{Layers: []Layer{LayerDisclosure}, AudioNotice: AudioNoticeOptions{Tone: true, Position: "end"}})
+	rep = verifyBytes(t, wavOut, "b.wav")
+	if !rep.Disclosure.Present || rep.Disclosure.Kind == nil {
+		t.Errorf("wav: %+v", rep.Disclosure)
+	}
+}
