@@ -285,3 +285,15 @@ func TestAPNG(t *testing.T) {
 		t.Fatalf("ffmpeg frames differ:\n%s\n---\n%s", a, b)
 	}
 }
+
+func TestChunks(t *testing.T) {
+	in, _ := os.ReadFile("testdata/apng.png")
+	cs, err := Chunks(bytes.NewReader(in))
+	if err != nil || len(cs) != 10 || cs[0].Type != "IHDR" || cs[0].Offset != 8 || cs[9].Type != "IEND" {
+		t.Fatalf("%+v %v", cs, err)
+	}
+	last := cs[len(cs)-1]
+	if last.Offset+12 != int64(len(in)) {
+		t.Fatalf("IEND at %d in %d bytes", last.Offset, len(in))
+	}
+}
