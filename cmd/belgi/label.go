@@ -22,6 +22,7 @@ import (
 type labelFlags struct {
 	out, layers, source, aiSystem, aiVersion, id, lang, profile, tdm, tdmPolicy, producer, prompt string
 	from, report                                                                                  string
+	textNotice                                                                                    string
 	jobs                                                                                          int
 	inPlace, writePrompt, quiet, dryRun, skipLabelled, burnIn                                     bool
 }
@@ -47,6 +48,7 @@ func (f *labelFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.skipLabelled, "skip-labelled", false, "skip files already done (resume an interrupted run)")
 	fs.StringVar(&f.report, "report", "", "write a JSON Lines report to `FILE` (one record per file)")
 	fs.BoolVar(&f.quiet, "q", false, "print errors only")
+	fs.StringVar(&f.textNotice, "text-notice", "start", "text: put the visible notice at the start or end")
 	fs.BoolVar(&f.burnIn, "burn-in", false, "video: re-encode with ffmpeg to draw the badge (and watermark) into every frame")
 }
 
@@ -70,7 +72,10 @@ func (f *labelFlags) build() (label.Label, label.Options, error) {
 	if err := l.Normalize(); err != nil {
 		return l, label.Options{}, err
 	}
-	return l, label.Options{Layers: layers, BurnIn: f.burnIn}, nil
+	if f.textNotice != "start" && f.textNotice != "end" {
+		return l, label.Options{}, fmt.Errorf("--text-notice %q: want start or end", f.textNotice)
+	}
+	return l, label.Options{Layers: layers, BurnIn: f.burnIn, Text: label.TextOptions{Placement: label.TextPlacement(f.textNotice)}}, nil
 }
 
 func runLabel(args []string, stdout, stderr io.Writer) int {
