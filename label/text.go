@@ -119,6 +119,11 @@ func applyText(ctx context.Context, j *Job) error {
 	if err != nil {
 		return err
 	}
+	if n := ftext.C2PATail(doc); n > 0 {
+		// Any edit breaks its hard binding; the C2PA stage writes a new one.
+		doc = doc[:len(doc)-n]
+		j.Result.Warnings = append(j.Result.Warnings, "text: an existing C2PA text manifest was removed (its hard binding cannot match the edited text)")
+	}
 	f := resniff(j.In.Format, doc)
 	if f != j.In.Format {
 		j.Result.Format = f
@@ -449,6 +454,9 @@ func verifyText(ctx context.Context, in *Input, rep *Report) error {
 	if err != nil {
 		return err
 	}
+	// A C2PA text manifest wrapper at the end is formats/c2pa's; the
+	// layers here are read from the text before it.
+	doc = doc[:len(doc)-ftext.C2PATail(doc)]
 	f := resniff(in.Format, doc)
 	rep.Format = string(f)
 	if d := wmtext.Detect(doc); d.Found {

@@ -374,10 +374,19 @@ func TestTextIgnoresC2PAWrapper(t *testing.T) {
 	if rep.Watermark.Present || rep.Labelled {
 		t.Fatalf("C2PA wrapper read as a belgi label: %+v", rep.Watermark)
 	}
-	out, _ := labelText(t, "a.txt", textDocs[0].doc, Label{ContentID: textID}, Options{Layers: []Layer{LayerWatermark}})
-	rep = verifyTextDoc(t, "a.txt", append(out, wrapper...))
-	if !rep.Watermark.Present || *rep.Watermark.ID != textID || len(rep.Warnings) != 1 {
-		t.Fatalf("labelled text with a C2PA wrapper: %+v %v", rep.Watermark, rep.Warnings)
+	// Every format, notice at the end, then a C2PA wrapper appended: all
+	// layers still found, and relabelling drops the stale wrapper.
+	for _, tc := range textDocs {
+		out, _ := labelText(t, tc.name, tc.doc, Label{ContentID: textID}, Options{Text: TextOptions{Placement: TextEnd}})
+		withC2PA := append(out, wrapper...)
+		rep = verifyTextDoc(t, tc.name, withC2PA)
+		if !rep.Watermark.Present || *rep.Watermark.ID != textID || len(rep.Warnings) != 1 || !rep.Disclosure.Present || (tc.f != formats.Text && !rep.Metadata.Present) {
+			t.Errorf("%s with a C2PA wrapper: %+v %+v %v", tc.name, rep.Watermark, rep.Disclosure, rep.Warnings)
+		}
+		again, res := labelText(t, tc.name, string(withC2PA), Label{ContentID: textID}, Options{Text: TextOptions{Placement: TextEnd}})
+		if !bytes.Equal(again, out) || !hasWarning(res.Warnings, "C2PA") {
+			t.Errorf("%s: relabelling with a wrapper: same=%v warnings %v", tc.name, bytes.Equal(again, out), res.Warnings)
+		}
 	}
 }
 
