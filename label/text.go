@@ -158,10 +158,7 @@ func applyText(ctx context.Context, j *Job) error {
 		if err != nil {
 			return err
 		}
-		spans, err := textProse(f, doc, topts)
-		if err != nil {
-			return err
-		}
+		spans := textProse(f, doc, topts)
 		marked := wmtext.Embed(doc, id, spans, wmtext.Params{MinGap: topts.CarrierMinGap, MaxGap: topts.CarrierMaxGap})
 		if len(marked) == len(doc) {
 			j.Result.Warnings = append(j.Result.Warnings, "text watermark: no word gap in prose to carry the ID; skipped")
@@ -233,11 +230,11 @@ func noticeLines(l *Label) []ftext.Line {
 }
 
 // textProse returns where the carrier may go in a document of format f.
-func textProse(f formats.Format, doc []byte, o TextOptions) ([]wmtext.Span, error) {
+func textProse(f formats.Format, doc []byte, o TextOptions) []wmtext.Span {
 	var spans []ftext.Span
 	switch f {
 	case formats.Text:
-		return nil, nil // the whole text
+		return nil // the whole text
 	case formats.Markdown:
 		spans = ftext.MarkdownProse(doc)
 	case formats.HTML:
@@ -256,7 +253,7 @@ func textProse(f formats.Format, doc []byte, o TextOptions) ([]wmtext.Span, erro
 	if len(out) == 0 {
 		out = []wmtext.Span{} // nil would mean the whole document
 	}
-	return out, nil
+	return out
 }
 
 // removeTextLayers removes belgi's earlier markers of the given layers.

@@ -304,6 +304,7 @@ func FuzzJSON(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		_ = JSONProse(doc, 1, "_disclosure")
+		_ = C2PATail(doc)
 		out, err := InsertJSONMember(doc, "_disclosure", []byte(`{"x":1}`), End)
 		if err != nil {
 			return
