@@ -483,6 +483,9 @@ func verifyText(ctx context.Context, in *Input, rep *Report) error {
 	case formats.Text:
 		if n, ok := ftext.FindPlainNotice(doc, knownWording); ok {
 			setNotice(n.Lines)
+			if !n.Marked && !rep.Watermark.Present {
+				rep.Warnings = append(rep.Warnings, "text: the notice's invisible marker and the watermark are both missing; an invisible-character sanitizer (NFKC_Casefold, zero-width stripping) probably ran")
+			}
 		}
 	case formats.Markdown:
 		if n, ok := ftext.FindMarkdownNotice(doc); ok {

@@ -322,6 +322,9 @@ func TestTextSanitizedCarrierGone(t *testing.T) {
 	if !rep.Disclosure.Present {
 		t.Fatal("notice not found by its wording after the mark was stripped")
 	}
+	if !hasWarning(rep.Warnings, "sanitizer") {
+		t.Errorf("no sanitizer warning: %v", rep.Warnings)
+	}
 }
 
 func TestTextStreamInput(t *testing.T) {
