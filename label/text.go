@@ -185,6 +185,10 @@ func applyText(ctx context.Context, j *Job) error {
 	switch f {
 	case formats.Markdown:
 		if j.Layers[LayerMetadata] {
+			if _, has := ftext.FindFrontMatter(doc); !has && topts.KeepMarkdownBare {
+				j.Result.Warnings = append(j.Result.Warnings, "markdown: no front matter and KeepMarkdownBare set; metadata layer skipped")
+				break
+			}
 			if doc, err = ftext.MergeFrontMatter(doc, frontMatterFields(j.Label)); err != nil {
 				return fmt.Errorf("markdown: %w", err)
 			}

@@ -86,3 +86,60 @@ func TestTextBrowserCopy(t *testing.T) {
 		}
 	}
 }
+
+// TestTextMarkdownRendered renders labelled Markdown with cmark-gfm (GitHub
+// Flavored Markdown, Debian cmark-gfm) after taking off the front matter
+// as front-matter-aware renderers do: the notice is a blockquote with one
+// paragraph per language, code, headings and link targets carry no
+// selectors, and the rendered text carries the ID.
+func TestTextMarkdownRendered(t *testing.T) {
+	cmark := extool.Need(t, "cmark-gfm")
+	src, err := os.ReadFile(extool.Testdata(t, "text/ru-article.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	paras := strings.Split(strings.TrimSpace(string(src)), "\n\n")
+	md := "---\ntitle: \"Почта\"\n---\n# " + paras[0] + "\n\n" + strings.Join(paras[1:4], "\n\n") +
+		"\n\n```\nfunc main() { fmt.Println(\"code words stay as they are\") }\n```\n\nInline `code words here` and a [link to the source](https://example.org/a b \"title words\").\n\n" +
+		strings.Join(paras[4:], "\n\n") + "\n"
+	l := Label{ContentID: textID}
+	out, _ := labelText(t, "a.md", md, l, Options{})
+	body := out[BodyStartForTest(out):]
+	cmd := exec.Command(cmark, "--extension", "table", "--extension", "autolink")
+	cmd.Stdin = bytes.NewReader(body)
+	rendered, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("cmark-gfm: %v", err)
+	}
+	r := string(rendered)
+	_ = l.Normalize()
+	want := "<blockquote>\n"
+	for _, line := range l.Disclosure() {
+		want += "<p>" + html.EscapeString(line.Text) + "</p>\n"
+	}
+	if !strings.Contains(r, want+"</blockquote>") {
+		t.Errorf("notice blockquote not rendered as expected:\n%s", r[:min(len(r), 600)])
+	}
+	hasVS := func(s string) bool {
+		for _, c := range s {
+			if _, ok := wmtext.SelectorByte(c); ok {
+				return true
+			}
+		}
+		return false
+	}
+	for _, tag := range []string{"pre", "code", "h1"} {
+		for _, part := range strings.Split(r, "<"+tag)[1:] {
+			inner := part[:strings.Index(part, "</"+tag+">")]
+			if hasVS(inner) {
+				t.Errorf("<%s> carries selectors: %q", tag, inner)
+			}
+		}
+	}
+	if i := strings.Index(r, `href="`); i < 0 || hasVS(r[i:i+strings.Index(r[i+6:], `"`)+7]) {
+		t.Errorf("link target missing or marked")
+	}
+	if d := wmtext.Detect(rendered); !d.Found || FormatContentID(d.ID) != textID || d.Copies < 20 {
+		t.Errorf("rendered Markdown: %+v", d)
+	}
+}

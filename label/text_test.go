@@ -16,6 +16,7 @@ import (
 
 	"github.com/belgi/belgi/bench/extool"
 	"github.com/belgi/belgi/formats"
+	ftext "github.com/belgi/belgi/formats/text"
 	wmtext "github.com/belgi/belgi/watermark/text"
 )
 
@@ -425,5 +426,20 @@ func TestTextRelabelNewID(t *testing.T) {
 		if clean, _ := stripText(tc.f, second); string(clean) != tc.doc {
 			t.Errorf("%s: strip after relabel differs", tc.name)
 		}
+	}
+}
+
+// BodyStartForTest is where the Markdown body starts (after front matter).
+func BodyStartForTest(doc []byte) int { return ftext.BodyStart(doc) }
+
+func TestTextKeepMarkdownBare(t *testing.T) {
+	doc := "# Notes\n\nThe meeting agreed on three points, and everyone will send their drafts by Friday.\n"
+	out, res := labelText(t, "a.md", doc, Label{ContentID: textID}, Options{Text: TextOptions{KeepMarkdownBare: true}})
+	if bytes.HasPrefix(out, []byte("---")) || hasLayer(res.Layers, LayerMetadata) || !hasWarning(res.Warnings, "front matter") {
+		t.Errorf("front matter created: %v %v\n%s", res.Layers, res.Warnings, out)
+	}
+	out, res = labelText(t, "a.md", "---\ntitle: x\n---\n"+doc, Label{ContentID: textID}, Options{Text: TextOptions{KeepMarkdownBare: true}})
+	if !hasLayer(res.Layers, LayerMetadata) || !bytes.Contains(out, []byte("content_id: \"0123456789abcdef\"")) {
+		t.Errorf("existing front matter not merged: %v\n%s", res.Layers, out)
 	}
 }
