@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"html"
+	"image"
+	"image/png"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -141,5 +143,72 @@ func TestTextMarkdownRendered(t *testing.T) {
 	}
 	if d := wmtext.Detect(rendered); !d.Found || FormatContentID(d.ID) != textID || d.Copies < 20 {
 		t.Errorf("rendered Markdown: %+v", d)
+	}
+}
+
+// screenshot renders page in headless Chromium and decodes the PNG.
+func screenshot(t *testing.T, chromium string, page []byte) image.Image {
+	t.Helper()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "page.html")
+	if err := os.WriteFile(file, page, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	shot := filepath.Join(dir, "shot.png")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+		"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir="+filepath.Join(dir, "profile"), "--window-size=800,2400", "--hide-scrollbars",
+		"--screenshot="+shot, "file://"+file)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("chromium: %v\n%s", err, out)
+	}
+	f, err := os.Open(shot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// TestTextRenderingUnchanged: Chromium draws the page with the carrier
+// pixel for pixel like the page without it (Kazakh, Russian, English,
+// Chinese, emoji ZWJ sequences, Persian ZWNJ).
+func TestTextRenderingUnchanged(t *testing.T) {
+	chromium := extool.Need(t, "chromium")
+	var body strings.Builder
+	for _, lang := range []string{"kk", "ru", "en"} {
+		src, err := os.ReadFile(extool.Testdata(t, "text/"+lang+"-article.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body.WriteString("<p>" + html.EscapeString(string([]rune(string(src))[:1200])) + "</p>\n")
+	}
+	body.WriteString("<p>河流从山里流出来，经过许多村庄和田野，最后流进大湖。渔民在河边工作了几百年！今天的河水还干净吗？工程师每年春天都会测量水质，并把结果告诉大家。村里的孩子们在学校学习如何保护河流、森林和草原。</p>\n")
+	body.WriteString("<p>Family photo 👨‍👩‍👧‍👦 with the dog, and the flag 🏳️‍🌈 flew over the square. Persian: من می‌خواهم کتاب‌ها را بخوانم و بعد به خانه بروم. Another sentence follows here so that the paragraph is long enough.</p>\n")
+	page := "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n</head>\n<body style=\"font-size:18px;width:760px\">\n" + body.String() + "</body>\n</html>\n"
+	out, _ := labelText(t, "p.html", page, Label{ContentID: textID}, Options{Layers: []Layer{LayerWatermark}})
+	if n := len(wmtext.Find(out)); n < 20 {
+		t.Fatalf("only %d copies", n)
+	}
+	a, b := screenshot(t, chromium, []byte(page)), screenshot(t, chromium, out)
+	if a.Bounds() != b.Bounds() {
+		t.Fatalf("sizes differ: %v %v", a.Bounds(), b.Bounds())
+	}
+	diff := 0
+	for y := a.Bounds().Min.Y; y < a.Bounds().Max.Y; y++ {
+		for x := a.Bounds().Min.X; x < a.Bounds().Max.X; x++ {
+			if a.At(x, y) != b.At(x, y) {
+				diff++
+			}
+		}
+	}
+	if diff > 0 {
+		t.Errorf("%d pixels differ between the page with and without the carrier", diff)
 	}
 }
