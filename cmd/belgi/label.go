@@ -25,6 +25,7 @@ type labelFlags struct {
 	textNotice                                                                                    string
 	jobs                                                                                          int
 	inPlace, writePrompt, quiet, dryRun, skipLabelled, burnIn                                     bool
+	c2pa                                                                                          c2paFlags
 }
 
 func (f *labelFlags) register(fs *flag.FlagSet) {
@@ -50,6 +51,7 @@ func (f *labelFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.quiet, "q", false, "print errors only")
 	fs.StringVar(&f.textNotice, "text-notice", "start", "text: put the visible notice at the start or end")
 	fs.BoolVar(&f.burnIn, "burn-in", false, "video: re-encode with ffmpeg to draw the badge (and watermark) into every frame")
+	f.c2pa.register(fs)
 }
 
 func (f *labelFlags) build() (label.Label, label.Options, error) {
@@ -75,7 +77,11 @@ func (f *labelFlags) build() (label.Label, label.Options, error) {
 	if f.textNotice != "start" && f.textNotice != "end" {
 		return l, label.Options{}, fmt.Errorf("--text-notice %q: want start or end", f.textNotice)
 	}
-	return l, label.Options{Layers: layers, BurnIn: f.burnIn, Text: label.TextOptions{Placement: label.TextPlacement(f.textNotice)}}, nil
+	o := label.Options{Layers: layers, BurnIn: f.burnIn, Text: label.TextOptions{Placement: label.TextPlacement(f.textNotice)}}
+	if err := f.c2pa.apply(&o.C2PA); err != nil {
+		return l, o, err
+	}
+	return l, o, nil
 }
 
 func runLabel(args []string, stdout, stderr io.Writer) int {
