@@ -443,3 +443,37 @@ func TestTextKeepMarkdownBare(t *testing.T) {
 		t.Errorf("existing front matter not merged: %v\n%s", res.Layers, out)
 	}
 }
+
+// TestTextWithC2PA: every layer plus a signed C2PA text manifest (its
+// wrapper follows the text); verify finds all four, and relabelling
+// replaces rather than stacks.
+func TestTextWithC2PA(t *testing.T) {
+	o, ca := c2paTestOptions(t)
+	for _, tc := range textDocs[:2] { // text and Markdown take the unstructured-text wrapper
+		for _, place := range []TextPlacement{TextStart, TextEnd} {
+			o.Text.Placement = place
+			out, res := labelText(t, tc.name, tc.doc, Label{ContentID: textID}, o)
+			if !hasLayer(res.Layers, LayerC2PA) || !hasLayer(res.Layers, LayerWatermark) || !hasLayer(res.Layers, LayerDisclosure) {
+				t.Fatalf("%s: layers %v", tc.name, res.Layers)
+			}
+			rep, err := Verify(context.Background(), bytes.NewReader(out), VerifyOptions{Name: tc.name, TrustAnchors: ca})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rep.C2PA.Present || rep.C2PA.State == nil || *rep.C2PA.State != "trusted" {
+				t.Errorf("%s %s: c2pa %+v", tc.name, place, rep.C2PA)
+			}
+			if !rep.Watermark.Present || *rep.Watermark.ID != textID || !rep.Disclosure.Present || (tc.f == formats.Markdown && !rep.Metadata.Present) {
+				t.Errorf("%s %s: %+v %+v %+v", tc.name, place, rep.Watermark, rep.Disclosure, rep.Metadata)
+			}
+			again, _ := labelText(t, tc.name, string(out), Label{ContentID: textID}, o)
+			rep, _ = Verify(context.Background(), bytes.NewReader(again), VerifyOptions{Name: tc.name, TrustAnchors: ca})
+			if !rep.C2PA.Present || *rep.C2PA.State != "trusted" || *rep.Watermark.Score != float64(len(wmtext.Find(out))) {
+				t.Errorf("%s %s relabelled: %+v %+v", tc.name, place, rep.C2PA, rep.Watermark)
+			}
+			if clean, _ := stripText(tc.f, out[:len(out)-ftext.C2PATail(out)]); string(clean) != tc.doc {
+				t.Errorf("%s %s: strip without the wrapper differs", tc.name, place)
+			}
+		}
+	}
+}
