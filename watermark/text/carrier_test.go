@@ -295,3 +295,43 @@ func TestEmbedWithoutSpaces(t *testing.T) {
 		}
 	}
 }
+
+// TestSelectorRichTextNoDetection: 2 MB of text dense with variation
+// selectors that are not ours — emoji presentation selectors,
+// ideographic variation sequences, random selector runs of 1–30 (many of
+// exactly 14, some starting with our magic) — yields no copy.
+func TestSelectorRichTextNoDetection(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var b bytes.Buffer
+	for b.Len() < 2<<20 {
+		switch rng.IntN(4) {
+		case 0:
+			b.WriteString("❤\uFE0F ☺\uFE0E 1\uFE0F\u20E3 ")
+		case 1:
+			b.WriteString("葛")
+			b.WriteRune(0xE0100 + rune(rng.IntN(16)))
+			b.WriteString("辻\U000E0100 ")
+		case 2:
+			n := 1 + rng.IntN(30)
+			if rng.IntN(3) == 0 {
+				n = RunLen
+			}
+			b.WriteString("word ")
+			for i := 0; i < n; i++ {
+				x := byte(rng.Uint32())
+				if i == 0 && rng.IntN(2) == 0 {
+					x = magicByte
+				}
+				if i == 1 && rng.IntN(2) == 0 {
+					x = version
+				}
+				b.WriteRune(Selector(x))
+			}
+		default:
+			b.WriteString("plain words between the marks. ")
+		}
+	}
+	if c := Find(b.Bytes()); len(c) != 0 {
+		t.Fatalf("%d false copies, first %+v", len(c), c[0])
+	}
+}
