@@ -123,8 +123,13 @@ func detectText(h []byte, name string) Format {
 	}
 	// A cut in the middle of a rune at the end of the header is fine.
 	check := h
-	for i := 0; i < utf8.UTFMax && len(check) > 0 && !utf8.Valid(check); i++ {
-		check = check[:len(check)-1]
+	for i := 1; i < utf8.UTFMax && i <= len(h); i++ {
+		if utf8.RuneStart(h[len(h)-i]) {
+			if !utf8.FullRune(h[len(h)-i:]) {
+				check = h[:len(h)-i]
+			}
+			break
+		}
 	}
 	if !utf8.Valid(check) || bytes.IndexByte(check, 0) >= 0 {
 		return Unknown

@@ -37,6 +37,7 @@ var (
 func registerImageStage(s imageStage) {
 	imageStages = append(imageStages, s)
 	sort.SliceStable(imageStages, func(i, j int) bool { return imageStages[i].order < imageStages[j].order })
+	refreshImageHandlers() // the image handlers list the layers that have stages
 }
 
 func registerImageVerifier(v imageVerifier) { imageVerifiers = append(imageVerifiers, v) }
@@ -73,6 +74,9 @@ type PCM struct {
 	Rate     int
 	Channels int
 	Samples  []float32
+	// Lead counts the frames a stage inserted before the original start
+	// (an audible notice), so markers such as WAV cue points can follow.
+	Lead int
 }
 
 type audioStage struct {

@@ -1,0 +1,592 @@
+package audio
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/belgi/belgi/watermark/payload"
+)
+
+// detect.go finds the mark. The mono mix is analysed every quarter frame
+// (the "fine" grid) into log band energies for each frequency scale of the
+// search. Audio is then cut into windows of two blocks; in each window every
+// hypothesis (time scale τ, frequency scale φ, quarter-frame phase) samples
+// frames at its own hop, turns them into features (a frame's log band energy
+// minus that of its neighbours two frames each side, minus the frame's mean
+// over bands: the mark's ±1 dB pattern survives, the host's slow envelope
+// does not), and folds them modulo the block length. The sync cells then
+// score every block offset; the best hypothesis of each window contributes
+// its payload cells to per-chip sums.
+
+const (
+	windowBlocks  = 2
+	fineSteps     = 4   // fine frames per frame
+	marginFine    = 12  // fine frames kept each side of a window for the high-pass
+	featureClamp  = 1.5 // |feature| cap in natural-log units: transients cannot dominate
+	zAccept       = 5.0 // windows whose sync score reaches this join the "confident" sum
+	speedStep     = 0.0025
+	speedMax      = 0.02
+	logFloor      = 1e-12
+	frameVarFloor = 0.01
+)
+
+// Detector searches a stream of interleaved samples for the mark.
+type Detector struct {
+	rate, ch int
+	hop      float64 // frame hop in samples
+	fhop     float64 // fine hop
+	wl       int
+	fft      *realFFT
+	win      []float64
+	pat      *pattern
+	scales   []float64  // φ grid (also the τ grid)
+	bins     [][][2]int // per φ
+	valid    [][]bool   // per φ: band lies below Nyquist
+	hyps     []hyp
+	code     *payload.Code
+
+	mono   []float64
+	base   int64 // sample index of mono[0]
+	total  int64
+	nextJ  int64       // next fine frame to analyse
+	L      [][]float32 // fine frames lBase…: per φ·numBands+b
+	lBase  int64
+	winAt  int64 // first fine frame of the current window
+	frame  []float64
+	spec   []complex128
+	power  []float64
+	folded []float64 // scratch: per hypothesis fold (sum)
+	sq     []float64 // scratch: per hypothesis fold (sum of squares)
+	bestF  []float64
+	bestG  []float64
+	feat   []float64
+
+	pfft               *realFFT // block-length FFT for the offset search
+	col, numO, denO    []float64
+	colSpec            []complex128
+	syncSpec, maskSpec []complex128 // per band, the sync column's spectrum
+	accN, accD         []complex128
+
+	all, conf  chipAcc
+	best       chipAcc
+	bestZ      float64
+	bestTau    float64
+	bestPhi    float64
+	windows    int
+	accepted   int
+	hypotheses int
+	closed     bool
+}
+
+type hyp struct {
+	tau   float64
+	phi   int // index into scales
+	phase int
+}
+
+type chipAcc struct{ sum, sq []float64 }
+
+func newChipAcc(n int) chipAcc { return chipAcc{make([]float64, n), make([]float64, n)} }
+
+func (a *chipAcc) add(b chipAcc) {
+	for i := range a.sum {
+		a.sum[i] += b.sum[i]
+		a.sq[i] += b.sq[i]
+	}
+}
+
+func (a chipAcc) soft() []float64 {
+	s := make([]float64, len(a.sum))
+	for i := range s {
+		if a.sq[i] > 0 {
+			s[i] = a.sum[i] / math.Sqrt(a.sq[i])
+		}
+	}
+	return s
+}
+
+// NewDetector prepares detection in audio at rate with ch interleaved
+// channels.
+func NewDetector(rate, ch int, opt Options) (*Detector, error) {
+	code := payload.New(opt.Key)
+	d, err := newDetector(rate, ch, code.Len(), opt)
+	if d != nil {
+		d.code = code
+	}
+	return d, err
+}
+
+func newDetector(rate, ch, nChips int, opt Options) (*Detector, error) {
+	if rate < minRate || rate > maxRate || ch < 1 || ch > 64 {
+		return nil, fmt.Errorf("%w: %d Hz, %d channels (detection needs 8–384 kHz)", ErrFormat, rate, ch)
+	}
+	if nChips <= 0 {
+		return nil, fmt.Errorf("%w: no payload chips", ErrFormat)
+	}
+	d := &Detector{rate: rate, ch: ch, hop: hopSamples(rate), wl: winLen(rate)}
+	d.fhop = d.hop / fineSteps
+	n := fftLen(rate)
+	d.fft = newRealFFT(n)
+	d.win = sqrtHann(d.wl)
+	for i := range d.win {
+		d.win[i] *= d.win[i] // Hann
+	}
+	d.pat = newPattern(opt.Key, nChips)
+	steps := int(math.Round(speedMax / speedStep))
+	for i := -steps; i <= steps; i++ {
+		d.scales = append(d.scales, 1+float64(i)*speedStep)
+	}
+	one := steps
+	for _, phi := range d.scales {
+		bb := bandBins(rate, n, phi)
+		v := make([]bool, numBands)
+		for b := range v {
+			v[b] = bb[b][1]-bb[b][0] >= 2 && bandEdges[b+1]*phi < 0.98*float64(rate)/2
+		}
+		d.bins = append(d.bins, bb)
+		d.valid = append(d.valid, v)
+	}
+	for ti, tau := range d.scales {
+		for ph := 0; ph < fineSteps; ph++ {
+			d.hyps = append(d.hyps, hyp{tau, ti, ph}) // speed: pitch follows time
+			if ti != one {
+				d.hyps = append(d.hyps, hyp{tau, one, ph}) // tempo: pitch kept
+			}
+		}
+	}
+	d.frame = make([]float64, n)
+	d.spec = make([]complex128, n/2+1)
+	d.power = make([]float64, n/2+2)
+	cells := blockFrames * numBands
+	d.folded = make([]float64, cells)
+	d.sq = make([]float64, cells)
+	d.bestF = make([]float64, cells)
+	d.bestG = make([]float64, cells)
+	d.feat = make([]float64, numBands)
+	d.prepareSync()
+	d.all, d.conf, d.best = newChipAcc(nChips), newChipAcc(nChips), newChipAcc(nChips)
+	d.winAt = 0
+	d.lBase = -marginFine
+	return d, nil
+}
+
+func (d *Detector) fineStart(j int64) int64 { return int64(math.Round(float64(j) * d.fhop)) }
+
+// Write analyses more interleaved samples.
+func (d *Detector) Write(in []float32) {
+	ch := d.ch
+	nf := len(in) / ch
+	inv := 1 / float64(ch)
+	for i := 0; i < nf; i++ {
+		var s float64
+		for c := 0; c < ch; c++ {
+			s += float64(in[i*ch+c])
+		}
+		d.mono = append(d.mono, s*inv)
+	}
+	d.total += int64(nf)
+	d.analyse(false)
+}
+
+func (d *Detector) analyse(final bool) {
+	end := d.base + int64(len(d.mono))
+	for {
+		s := d.fineStart(d.nextJ)
+		if final {
+			if s+int64(d.wl/2) > end {
+				break
+			}
+		} else if s+int64(d.wl) > end {
+			break
+		}
+		d.fine(s)
+		d.nextJ++
+		wf := int64(windowBlocks * blockFrames * fineSteps)
+		if d.nextJ >= d.winAt+wf+marginFine {
+			d.window(d.winAt + wf)
+			d.winAt += wf
+			// keep marginFine fine frames before the new window
+			drop := int(d.winAt - marginFine - d.lBase)
+			if drop > 0 {
+				d.L = d.L[:copy(d.L, d.L[drop:])]
+				d.lBase += int64(drop)
+			}
+		}
+	}
+	if !final {
+		// samples before the next fine frame are no longer needed
+		drop := d.fineStart(d.nextJ) - d.base
+		if drop > 4096 {
+			d.mono = d.mono[:copy(d.mono, d.mono[drop:])]
+			d.base += drop
+		}
+	}
+}
+
+// fine computes the log band energies of the fine frame starting at s for
+// every frequency scale.
+func (d *Detector) fine(s int64) {
+	x := d.frame
+	off := int(s - d.base)
+	avail := len(d.mono) - off
+	for i := 0; i < d.wl; i++ {
+		if i < avail {
+			x[i] = d.mono[off+i] * d.win[i]
+		} else {
+			x[i] = 0
+		}
+	}
+	for i := d.wl; i < len(x); i++ {
+		x[i] = 0
+	}
+	d.fft.forward(d.spec, x)
+	p := d.power
+	p[0] = 0
+	for i, c := range d.spec {
+		p[i+1] = p[i] + real(c)*real(c) + imag(c)*imag(c)
+	}
+	if len(d.L) == 0 && d.lBase < 0 {
+		// fine frames before the start of the audio are silent
+		for d.lBase+int64(len(d.L)) < 0 {
+			d.L = append(d.L, d.silentRow())
+		}
+	}
+	row := make([]float32, len(d.scales)*numBands)
+	for k, bb := range d.bins {
+		r := row[k*numBands : (k+1)*numBands]
+		for b, lh := range bb {
+			r[b] = float32(math.Log(p[lh[1]] - p[lh[0]] + logFloor))
+		}
+	}
+	d.L = append(d.L, row)
+}
+
+func (d *Detector) silentRow() []float32 {
+	row := make([]float32, len(d.scales)*numBands)
+	for i := range row {
+		row[i] = float32(math.Log(logFloor))
+	}
+	return row
+}
+
+// lrow returns the fine frame j (clamped to what exists).
+func (d *Detector) lrow(j int64) []float32 {
+	i := j - d.lBase
+	if i < 0 {
+		i = 0
+	}
+	if i >= int64(len(d.L)) {
+		i = int64(len(d.L)) - 1
+	}
+	return d.L[i]
+}
+
+// window searches the window of fine frames [d.winAt, end).
+func (d *Detector) window(end int64) {
+	if len(d.L) == 0 {
+		return
+	}
+	bestZ := math.Inf(-1)
+	var bestH hyp
+	bestO := 0
+	for _, h := range d.hyps {
+		n := d.foldHyp(h, end)
+		if n < 8 {
+			continue
+		}
+		z, o := d.syncSearch()
+		if z > bestZ {
+			bestZ, bestH, bestO = z, h, o
+			copy(d.bestF, d.folded)
+			copy(d.bestG, d.sq)
+		}
+	}
+	d.hypotheses += len(d.hyps) * blockFrames
+	if math.IsInf(bestZ, -1) {
+		return
+	}
+	d.windows++
+	acc := newChipAcc(d.pat.nChips)
+	d.chips(acc, bestO)
+	d.all.add(acc)
+	if bestZ >= zAccept {
+		d.conf.add(acc)
+		d.accepted++
+	}
+	if bestZ > d.bestZ || d.windows == 1 {
+		d.bestZ, d.bestTau, d.bestPhi = bestZ, bestH.tau, d.scales[bestH.phi]
+		d.best = acc
+	}
+}
+
+// foldHyp samples the window's frames under h, computes features and folds
+// them into d.folded / d.sq; it returns the number of frames folded.
+func (d *Detector) foldHyp(h hyp, end int64) int {
+	clear(d.folded)
+	clear(d.sq)
+	step := fineSteps / h.tau
+	base := float64(d.winAt + int64(h.phase))
+	valid := d.valid[h.phi]
+	lo, hi := h.phi*numBands, (h.phi+1)*numBands
+	last := d.lBase + int64(len(d.L)) - 1
+	n := 0
+	for k := 0; ; k++ {
+		pos := base + float64(k)*step
+		jk := int64(math.Round(pos))
+		if jk >= end || jk > last {
+			break
+		}
+		var rows [2*hpRadius + 1][]float32
+		for m := -hpRadius; m <= hpRadius; m++ {
+			rows[m+hpRadius] = d.lrow(int64(math.Round(pos + float64(m)*step)))[lo:hi]
+		}
+		f := d.feat
+		var mean float64
+		nv := 0
+		for b := 0; b < numBands; b++ {
+			if !valid[b] {
+				f[b] = 0
+				continue
+			}
+			var nb float32
+			for m, r := range rows {
+				if m != hpRadius {
+					nb += r[b]
+				}
+			}
+			v := float64(rows[hpRadius][b] - nb/(2*hpRadius))
+			f[b] = v
+			mean += v
+			nv++
+		}
+		if nv == 0 {
+			continue
+		}
+		mean /= float64(nv)
+		// Weight frames by the inverse of their feature variance (maximal
+		// ratio combining): onsets and changes of a note swing the log
+		// energies far more than the mark does and would drown it.
+		var vv float64
+		for b := 0; b < numBands; b++ {
+			if valid[b] {
+				v := f[b] - mean
+				vv += v * v
+			}
+		}
+		w := 1 / (vv/float64(nv) + frameVarFloor)
+		fr := (k % blockFrames) * numBands
+		for b := 0; b < numBands; b++ {
+			if !valid[b] {
+				continue
+			}
+			v := f[b] - mean
+			if v > featureClamp {
+				v = featureClamp
+			} else if v < -featureClamp {
+				v = -featureClamp
+			}
+			v *= w
+			d.folded[fr+b] += v
+			d.sq[fr+b] += v * v
+		}
+		n++
+	}
+	if n > 0 {
+		// Per-band maximal ratio combining: weight each band by the inverse
+		// of its feature variance in this window.
+		for b := 0; b < numBands; b++ {
+			var v float64
+			for r := 0; r < blockFrames; r++ {
+				v += d.sq[r*numBands+b]
+			}
+			if v <= 0 {
+				continue
+			}
+			w := float64(n) / v
+			for r := 0; r < blockFrames; r++ {
+				d.folded[r*numBands+b] *= w
+				d.sq[r*numBands+b] *= w * w
+			}
+		}
+	}
+	return n
+}
+
+// syncSearch scores every block offset of the current fold: the sync
+// correlation and its normaliser are circular cross-correlations along the
+// frame axis, one per band, computed with FFTs of the block length.
+func (d *Detector) syncSearch() (float64, int) {
+	P, B := blockFrames, numBands
+	h := P/2 + 1
+	accN, accD := d.accN, d.accD
+	clear(accN)
+	clear(accD)
+	col, spec := d.col, d.colSpec
+	for b := 0; b < B; b++ {
+		for r := 0; r < P; r++ {
+			col[r] = d.folded[r*B+b]
+		}
+		d.pfft.forward(spec, col)
+		sp := d.syncSpec[b*h : (b+1)*h]
+		for k := 0; k < h; k++ {
+			accN[k] += complex(real(spec[k]), -imag(spec[k])) * sp[k]
+		}
+		for r := 0; r < P; r++ {
+			col[r] = d.sq[r*B+b]
+		}
+		d.pfft.forward(spec, col)
+		mp := d.maskSpec[b*h : (b+1)*h]
+		for k := 0; k < h; k++ {
+			accD[k] += complex(real(spec[k]), -imag(spec[k])) * mp[k]
+		}
+	}
+	d.pfft.inverse(d.numO, accN)
+	d.pfft.inverse(d.denO, accD)
+	best, bo := math.Inf(-1), 0
+	for o := 0; o < P; o++ {
+		if den := d.denO[o]; den > 1e-12 {
+			if z := d.numO[o] / math.Sqrt(den); z > best {
+				best, bo = z, o
+			}
+		}
+	}
+	return best, bo
+}
+
+// prepareSync transforms the sync pattern's columns (sign and mask) once.
+func (d *Detector) prepareSync() {
+	P, B := blockFrames, numBands
+	h := P/2 + 1
+	d.pfft = newRealFFT(P)
+	d.col = make([]float64, P)
+	d.colSpec = make([]complex128, h)
+	d.syncSpec = make([]complex128, B*h)
+	d.maskSpec = make([]complex128, B*h)
+	d.accN = make([]complex128, h)
+	d.accD = make([]complex128, h)
+	d.numO = make([]float64, P)
+	d.denO = make([]float64, P)
+	for b := 0; b < B; b++ {
+		clear(d.col)
+		for r := 0; r < P; r++ {
+			if c := r*B + b; d.pat.role[c] < 0 {
+				d.col[r] = float64(d.pat.pn[c])
+			}
+		}
+		d.pfft.forward(d.syncSpec[b*h:(b+1)*h], d.col)
+		clear(d.col)
+		for r := 0; r < P; r++ {
+			if d.pat.role[r*B+b] < 0 {
+				d.col[r] = 1
+			}
+		}
+		d.pfft.forward(d.maskSpec[b*h:(b+1)*h], d.col)
+	}
+}
+
+// chips adds the best fold's payload cells at offset o to acc.
+func (d *Detector) chips(acc chipAcc, o int) {
+	B := numBands
+	for c, role := range d.pat.role {
+		if role < 0 {
+			continue
+		}
+		r := c / B
+		b := c - r*B
+		fr := r - o
+		if fr < 0 {
+			fr += blockFrames
+		}
+		i := fr*B + b
+		acc.sum[role] += d.bestF[i] * float64(d.pat.pn[c])
+		acc.sq[role] += d.bestG[i]
+	}
+}
+
+// Result is what a detector found.
+type Result struct {
+	// Candidates are soft chip vectors for payload.Code.Decode, most
+	// likely first: every window summed, the windows with a confident sync
+	// summed, and the single best window. Sign = chip, magnitude ≈ z-score.
+	Candidates [][]float64
+	// Sync is the best window's synchronisation z-score.
+	Sync float64
+	// Speed and Pitch are the best window's time and frequency scale.
+	Speed, Pitch float64
+	// Windows searched and accepted (sync ≥ 5).
+	Windows, Accepted int
+	// Hypotheses counts the alignments searched (for the record; the
+	// payload test is made once per candidate).
+	Hypotheses int
+	// Seconds of audio analysed.
+	Seconds float64
+}
+
+// Close finishes the stream and decodes what it found.
+func (d *Detector) Close() Detection {
+	r := d.soft()
+	det := Detection{Sync: r.Sync, Speed: r.Speed, Pitch: r.Pitch, Seconds: r.Seconds,
+		Windows: r.Windows, Accepted: r.Accepted}
+	det.Candidates = len(r.Candidates)
+	det.Threshold = payload.Threshold(payload.DefaultPFA, max(det.Candidates, 1))
+	first := true
+	for _, soft := range r.Candidates {
+		dec := d.code.Decode(soft)
+		ok := dec.Detected(det.Threshold)
+		// keep the first detected candidate, else the best score
+		if (ok && !det.Present) || (!det.Present && (first || dec.Score > det.Decoded.Score)) {
+			det.Decoded = dec
+			det.Present = ok
+		}
+		first = false
+	}
+	if det.Present {
+		det.ID = det.Decoded.ID
+	}
+	det.Score = det.Decoded.Score
+	return det
+}
+
+// Detection is the verdict on a stream.
+type Detection struct {
+	// Present: some candidate decoded with a valid CRC and a score at or
+	// above Threshold (P(false detection) ≤ 1e-6 per stream).
+	Present bool
+	ID      uint64 // the content ID when Present
+	Score   float64
+	// Threshold applied to Score for the number of Candidates decoded.
+	Threshold  float64
+	Candidates int
+	Decoded    payload.Decoded // the reported candidate's decode
+	// Sync, Speed, Pitch: the best window's synchronisation z-score and
+	// its time and frequency scale.
+	Sync, Speed, Pitch float64
+	Windows, Accepted  int
+	Seconds            float64
+}
+
+// soft finishes the stream (searching the last, partial window) and
+// returns the soft chips.
+func (d *Detector) soft() Result {
+	if !d.closed {
+		d.analyse(true)
+		if end := d.lBase + int64(len(d.L)); end > d.winAt {
+			d.window(end)
+		}
+		d.closed = true
+	}
+	r := Result{Sync: d.bestZ, Speed: d.bestTau, Pitch: d.bestPhi,
+		Windows: d.windows, Accepted: d.accepted, Hypotheses: d.hypotheses,
+		Seconds: float64(d.total) / float64(d.rate)}
+	if d.windows == 0 {
+		return r
+	}
+	r.Candidates = append(r.Candidates, d.all.soft())
+	if d.accepted > 0 && d.accepted < d.windows {
+		r.Candidates = append(r.Candidates, d.conf.soft())
+	}
+	if d.windows > 1 {
+		r.Candidates = append(r.Candidates, d.best.soft())
+	}
+	return r
+}
