@@ -28,6 +28,7 @@ func TestFindNotice(t *testing.T) {
 		found[key] = m
 	}
 	kk, ru := found["kk"], found["ru"]
+	t.Logf("scores: kk %.3f, ru %.3f, kk@end %.3f, ru@end %.3f", kk.Score, ru.Score, found["kk@end"].Score, found["ru@end"].Score)
 	if kk.Score < 0.9 || ru.Score < 0.9 || found["kk@end"].Score < 0.9 || found["ru@end"].Score < 0.9 {
 		t.Fatalf("matches %+v", got)
 	}
