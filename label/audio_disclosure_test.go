@@ -302,6 +302,7 @@ func TestWAVAllLayers(t *testing.T) {
 // and nothing in unlabelled audio.
 func TestVerifyFindsNotice(t *testing.T) {
 	lame := extool.Need(t, "lame")
+	extool.Need(t, "sox")
 	in, err := os.ReadFile(extool.Shared(t, "testdata/audio/librispeech-8297-275156-0011.flac"))
 	if err != nil {
 		t.Fatal(err)
