@@ -61,7 +61,7 @@ func c2paCases(t *testing.T) []c2paCase {
 	return out
 }
 
-func applyBytes(t *testing.T, in []byte, name string, l Label, o Options) ([]byte, Result) {
+func c2paApplyBytes(t *testing.T, in []byte, name string, l Label, o Options) ([]byte, Result) {
 	t.Helper()
 	o.Name = name
 	var out bytes.Buffer
@@ -73,7 +73,7 @@ func applyBytes(t *testing.T, in []byte, name string, l Label, o Options) ([]byt
 	return out.Bytes(), res
 }
 
-func verifyBytes(t *testing.T, b []byte, name string, anchors []byte) Report {
+func c2paVerifyBytes(t *testing.T, b []byte, name string, anchors []byte) Report {
 	t.Helper()
 	rep, err := Verify(context.Background(), bytes.NewReader(b), VerifyOptions{Name: name, TrustAnchors: anchors})
 	if err != nil {
@@ -92,11 +92,11 @@ func TestApplyC2PA(t *testing.T) {
 	l := Label{AISystem: "Test Diffusion", AIVersion: "2", TDM: TDMReserve}
 	for _, tc := range c2paCases(t) {
 		t.Run(tc.name, func(t *testing.T) {
-			out, res := applyBytes(t, tc.data, tc.name, l, o)
+			out, res := c2paApplyBytes(t, tc.data, tc.name, l, o)
 			if !slices.Contains(res.Layers, LayerC2PA) || res.Layers[len(res.Layers)-1] != LayerC2PA {
 				t.Fatalf("layers %v: c2pa must be last", res.Layers)
 			}
-			rep := verifyBytes(t, out, tc.name, ca)
+			rep := c2paVerifyBytes(t, out, tc.name, ca)
 			c := rep.C2PA
 			if !c.Present || c.State == nil || *c.State != "trusted" || len(c.Codes) != 0 {
 				t.Fatalf("with anchors: %+v %v", c, c.Codes)
@@ -107,14 +107,14 @@ func TestApplyC2PA(t *testing.T) {
 			if c.Signer == nil || *c.Signer != "belgi label test" {
 				t.Errorf("signer %v", c.Signer)
 			}
-			rep = verifyBytes(t, out, tc.name, nil)
+			rep = c2paVerifyBytes(t, out, tc.name, nil)
 			if *rep.C2PA.State != "valid" || !slices.Equal(rep.C2PA.Codes, []string{c2pa.CodeCredentialUntrusted}) {
 				t.Errorf("without anchors: %s %v", *rep.C2PA.State, rep.C2PA.Codes)
 			}
 			if !rep.Labelled {
 				t.Error("not reported as labelled")
 			}
-			again, _ := applyBytes(t, out, tc.name, l, o)
+			again, _ := c2paApplyBytes(t, out, tc.name, l, o)
 			ct, _ := c2paContainer(tc.format)
 			v, err := c2pa.Validate(bytes.NewReader(again), int64(len(again)), ct, c2pa.ValidateOptions{})
 			if err != nil || v.Manifests != 1 || v.State != c2pa.StateValid {
@@ -148,7 +148,7 @@ func TestApplyC2PAReference(t *testing.T) {
 			}
 			t.Run(tc.name+"/"+string(kind), func(t *testing.T) {
 				l := Label{Source: kind, AISystem: "Test Diffusion"}
-				out, _ := applyBytes(t, tc.data, tc.name, l, o)
+				out, _ := c2paApplyBytes(t, tc.data, tc.name, l, o)
 				f := filepath.Join(dir, string(kind)+"-"+tc.name)
 				if err := os.WriteFile(f, out, 0o644); err != nil {
 					t.Fatal(err)
@@ -173,11 +173,11 @@ func TestC2PAOnlyLayer(t *testing.T) {
 	o.Layers = []Layer{LayerC2PA}
 	for _, tc := range c2paCases(t) {
 		t.Run(tc.name, func(t *testing.T) {
-			out, res := applyBytes(t, tc.data, tc.name, Label{}, o)
+			out, res := c2paApplyBytes(t, tc.data, tc.name, Label{}, o)
 			if !slices.Equal(res.Layers, []Layer{LayerC2PA}) {
 				t.Fatalf("layers %v", res.Layers)
 			}
-			rep := verifyBytes(t, out, tc.name, ca)
+			rep := c2paVerifyBytes(t, out, tc.name, ca)
 			if *rep.C2PA.State != "trusted" {
 				t.Fatalf("%+v", rep.C2PA)
 			}

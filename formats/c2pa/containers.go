@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+
+	"github.com/belgi/belgi/formats/mp4"
 )
 
 // Container names where a manifest store is placed.
@@ -490,17 +492,13 @@ func scanBMFF(r io.ReaderAt, size int64) (*layout, error) {
 				pos += wl
 			}
 		}
-		mapOff := func(o uint64) (uint64, bool) {
-			for _, b := range boxes {
-				if int64(o) >= b.off && int64(o) < b.off+b.size {
-					no, ok := outOff[b.off]
-					if !ok {
-						return 0, false
-					}
-					return uint64(no + int64(o) - b.off), true
-				}
+		// Where each kept input box lands, for the absolute offsets inside
+		// moov/moof/mfra (formats/mp4 patches stco, co64, saio, tfhd, tfra).
+		om := &mp4.OffsetMap{}
+		for _, b := range boxes {
+			if no, ok := outOff[b.off]; ok {
+				om.Add(b.off, b.size, no)
 			}
-			return o, int64(o) == size // an offset at the very end stays valid
 		}
 		var out []piece
 		for i, b := range boxes {
@@ -509,7 +507,7 @@ func scanBMFF(r io.ReaderAt, size int64) (*layout, error) {
 			}
 			p := piece{src: span{b.off, b.size}, box: true}
 			switch b.typ {
-			case "moov", "moof", "meta":
+			case "moov", "moof", "mfra":
 				if b.size > 256<<20 {
 					return nil, fmt.Errorf("%w: bmff: %s box of %d bytes", ErrUnsupported, b.typ, b.size)
 				}
@@ -517,10 +515,19 @@ func scanBMFF(r io.ReaderAt, size int64) (*layout, error) {
 				if err != nil {
 					return nil, err
 				}
-				if err := patchOffsets(buf, b.typ, mapOff); err != nil {
-					return nil, err
+				node, err := mp4.ParseNode(buf)
+				if err != nil {
+					return nil, fmt.Errorf("%w: bmff: %s at offset %d: %v", ErrCorrupt, b.typ, b.off, err)
 				}
-				p.lit = buf
+				if err := mp4.ShiftOffsets(node, om); err != nil {
+					return nil, fmt.Errorf("bmff: %s at offset %d: %w", b.typ, b.off, err)
+				}
+				p.lit = node.Bytes()
+				if int64(len(p.lit)) != b.size {
+					// stco promoted to co64 (offsets past 4 GiB): the layout
+					// would move again.
+					return nil, fmt.Errorf("%w: bmff: %s changes size when its offsets move", ErrUnsupported, b.typ)
+				}
 			}
 			out = append(out, p)
 			if i == 0 {
@@ -530,100 +537,4 @@ func scanBMFF(r io.ReaderAt, size int64) (*layout, error) {
 		return out, nil
 	}
 	return l, nil
-}
-
-// patchOffsets rewrites the absolute file offsets inside a moov, moof or
-// meta box (stco, co64, tfhd base_data_offset, iloc base offsets) with map.
-func patchOffsets(buf []byte, top string, mapOff func(uint64) (uint64, bool)) error {
-	containers := map[string]bool{"moov": true, "trak": true, "mdia": true, "minf": true, "stbl": true, "moof": true, "traf": true, "edts": true, "meta": true}
-	var walk func(b []byte, base int, depth int) error
-	walk = func(b []byte, base, depth int) error {
-		if depth > 16 {
-			return fmt.Errorf("%w: bmff: boxes nested too deep", ErrCorrupt)
-		}
-		for pos := 0; pos+8 <= len(b); {
-			n := int(binary.BigEndian.Uint32(b[pos:]))
-			typ := string(b[pos+4 : pos+8])
-			hdr := 8
-			if n == 1 && pos+16 <= len(b) {
-				n = int(binary.BigEndian.Uint64(b[pos+8:]))
-				hdr = 16
-			} else if n == 0 {
-				n = len(b) - pos
-			}
-			if n < hdr || pos+n > len(b) {
-				return fmt.Errorf("%w: bmff: box %q at offset %d inside %s: bad length %d", ErrCorrupt, typ, base+pos, top, n)
-			}
-			body := b[pos+hdr : pos+n]
-			var err error
-			switch {
-			case typ == "meta" && depth > 0:
-				if len(body) >= 4 {
-					err = walk(body[4:], base+pos+hdr+4, depth+1)
-				}
-			case containers[typ] && !(typ == "meta" && depth == 0):
-				err = walk(body, base+pos+hdr, depth+1)
-			case typ == "stco":
-				err = patchTable(body, 4, mapOff, typ)
-			case typ == "co64":
-				err = patchTable(body, 8, mapOff, typ)
-			case typ == "tfhd":
-				if len(body) >= 16 && body[3]&1 == 1 {
-					o := binary.BigEndian.Uint64(body[8:])
-					if no, ok := mapOff(o); ok {
-						binary.BigEndian.PutUint64(body[8:], no)
-					}
-				}
-			}
-			if err != nil {
-				return err
-			}
-			pos += n
-		}
-		return nil
-	}
-	if top == "meta" {
-		hdr := 8
-		if len(buf) < 12 {
-			return nil
-		}
-		return walk(buf[hdr+4:], hdr+4, 1)
-	}
-	hdr := 8
-	if binary.BigEndian.Uint32(buf) == 1 {
-		hdr = 16
-	}
-	return walk(buf[hdr:], hdr, 1)
-}
-
-func patchTable(body []byte, width int, mapOff func(uint64) (uint64, bool), typ string) error {
-	if len(body) < 8 {
-		return fmt.Errorf("%w: bmff: %s too short", ErrCorrupt, typ)
-	}
-	count := int(binary.BigEndian.Uint32(body[4:]))
-	if count < 0 || 8+count*width > len(body) {
-		return fmt.Errorf("%w: bmff: %s with %d entries in %d bytes", ErrCorrupt, typ, count, len(body))
-	}
-	for i := 0; i < count; i++ {
-		p := body[8+i*width:]
-		var o uint64
-		if width == 4 {
-			o = uint64(binary.BigEndian.Uint32(p))
-		} else {
-			o = binary.BigEndian.Uint64(p)
-		}
-		no, ok := mapOff(o)
-		if !ok {
-			return fmt.Errorf("%w: bmff: %s entry %d points at offset %d outside the kept boxes", ErrCorrupt, typ, i, o)
-		}
-		if width == 4 {
-			if no > 0xFFFFFFFF {
-				return fmt.Errorf("%w: bmff: stco offset %d overflows 32 bits after inserting the manifest", ErrUnsupported, no)
-			}
-			binary.BigEndian.PutUint32(p, uint32(no))
-		} else {
-			binary.BigEndian.PutUint64(p, no)
-		}
-	}
-	return nil
 }
