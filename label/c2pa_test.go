@@ -3,7 +3,9 @@ package label
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -200,4 +202,68 @@ func TestC2PAOptionsErrors(t *testing.T) {
 	if err := o.C2PA.LoadPEM(dc.LeafChain, other.LeafKey); err == nil || !strings.Contains(err.Error(), "does not match") {
 		t.Fatalf("mismatched key: %v", err)
 	}
+}
+
+// TestC2PAAfterAllLayers: with every default layer the manifest is written
+// last (its hard binding covers the watermark, disclosure and metadata
+// bytes) and declares the watermark as a soft binding.
+func TestC2PAAfterAllLayers(t *testing.T) {
+	o, ca := c2paTestOptions(t)
+	cases := c2paCases(t)
+	if _, ok := handlers[formats.WAV]; ok {
+		cases = append(cases, c2paCase{"synth.wav", formats.WAV, synthWAV(8)})
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			// Formats whose default layers fail without c2pa are not ours to test.
+			if _, err := Apply(context.Background(), bytes.NewReader(tc.data), io.Discard, Label{}, Options{Name: tc.name}); err != nil {
+				t.Skipf("default layers fail without c2pa: %v", err)
+			}
+			out, res := c2paApplyBytes(t, tc.data, tc.name, Label{}, o)
+			if res.Layers[len(res.Layers)-1] != LayerC2PA {
+				t.Fatalf("layers %v: c2pa not last", res.Layers)
+			}
+			ct, _ := c2paContainer(tc.format)
+			anchors, _ := c2pa.ParseCertificatesPEM(ca)
+			v, err := c2pa.Validate(bytes.NewReader(out), int64(len(out)), ct, c2pa.ValidateOptions{TrustAnchors: anchors})
+			if err != nil || v.State != c2pa.StateTrusted {
+				t.Fatalf("%v %+v", err, v)
+			}
+			if res.WatermarkID != "" {
+				if len(v.SoftBindings) != 1 || v.SoftBindings[0].Values[0] != res.WatermarkID {
+					t.Errorf("watermark %s, soft bindings %+v", res.WatermarkID, v.SoftBindings)
+				}
+			}
+			t.Logf("layers %v watermark %q", res.Layers, res.WatermarkID)
+		})
+	}
+}
+
+// synthWAV is seconds of 44.1 kHz 16-bit mono: a few tones and noise,
+// enough for the audio watermark to embed.
+func synthWAV(seconds int) []byte {
+	const rate = 44100
+	n := rate * seconds
+	var b bytes.Buffer
+	le := func(v any) { binary.Write(&b, binary.LittleEndian, v) }
+	b.WriteString("RIFF")
+	le(uint32(36 + 2*n))
+	b.WriteString("WAVEfmt ")
+	le(uint32(16))
+	le(uint16(1))
+	le(uint16(1))
+	le(uint32(rate))
+	le(uint32(2 * rate))
+	le(uint16(2))
+	le(uint16(16))
+	b.WriteString("data")
+	le(uint32(2 * n))
+	seed := uint32(1)
+	for i := 0; i < n; i++ {
+		seed = seed*1664525 + 1013904223
+		t := float64(i) / rate
+		v := 0.2*math.Sin(2*math.Pi*220*t) + 0.15*math.Sin(2*math.Pi*660*t+1) + 0.1*math.Sin(2*math.Pi*1870*t) + 0.05*(float64(seed>>16)/32768-1)
+		le(int16(v * 32767))
+	}
+	return b.Bytes()
 }
