@@ -267,3 +267,30 @@ func synthWAV(seconds int) []byte {
 	}
 	return b.Bytes()
 }
+
+// TestKeepProvenance: another issuer's manifest is replaced (with a
+// warning) by default and kept as the parent ingredient with
+// KeepProvenance.
+func TestKeepProvenance(t *testing.T) {
+	foreign, err := os.ReadFile(filepath.Join(extool.Shared(t, "testdata/c2pa/reference"), "ai-es256.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, _ := c2paTestOptions(t)
+	o.Layers = []Layer{LayerMetadata, LayerC2PA}
+	for _, keep := range []bool{false, true} {
+		o.C2PA.KeepProvenance = keep
+		out, res := c2paApplyBytes(t, foreign, "ai.png", Label{Source: Edited}, o)
+		v, err := c2pa.Validate(bytes.NewReader(out), int64(len(out)), c2pa.PNG, c2pa.ValidateOptions{})
+		if err != nil || v.State != c2pa.StateValid {
+			t.Fatalf("keep=%v: %v %+v", keep, err, v)
+		}
+		want, manifests := "replaced", 1
+		if keep {
+			want, manifests = "kept", 2
+		}
+		if v.Manifests != manifests || len(res.Warnings) == 0 || !strings.Contains(strings.Join(res.Warnings, " "), want) {
+			t.Errorf("keep=%v: %d manifests, warnings %q", keep, v.Manifests, res.Warnings)
+		}
+	}
+}
