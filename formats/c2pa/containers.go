@@ -75,6 +75,10 @@ type layout struct {
 	wrap     func(store []byte) []byte
 	pieces   func(wrapLen int64) ([]piece, error)
 	textBody []byte // Text: the NFC text without a wrapper
+	// storeAt is where the existing store's container sits (for JPEG all
+	// its APP11 segments, for RIFF the chunk without its pad byte): a data
+	// hash must exclude exactly this range.
+	storeAt span
 }
 
 // scan reads the container structure of r (size bytes).
@@ -187,6 +191,9 @@ func scanJPEG(r io.ReaderAt, size int64) (*layout, error) {
 		pos += 2 + segLen
 	}
 	l := &layout{c: JPEG, store: store}
+	if len(drop) > 0 {
+		l.storeAt = span{drop[0].off, drop[len(drop)-1].off + drop[len(drop)-1].n - drop[0].off}
+	}
 	l.wrapLen = func(n int) int64 {
 		segs := (n + jpegChunk - 1) / jpegChunk
 		return int64(n + segs*(4+8) + (segs-1)*8)
@@ -262,6 +269,9 @@ func scanPNG(r io.ReaderAt, size int64) (*layout, error) {
 		return nil, fmt.Errorf("%w: png: no IHDR chunk", ErrCorrupt)
 	}
 	l := &layout{c: PNG, store: store}
+	if len(drop) > 0 {
+		l.storeAt = drop[0]
+	}
 	l.wrapLen = func(n int) int64 { return int64(n) + 12 }
 	l.wrap = func(st []byte) []byte {
 		out := binary.BigEndian.AppendUint32(nil, uint32(len(st)))
@@ -290,6 +300,7 @@ func scanRIFF(r io.ReaderAt, size int64) (*layout, error) {
 	}
 	var drop []span
 	var store []byte
+	var storeAt span
 	pos := int64(12)
 	for pos+8 <= end {
 		hd, err := readAt(r, pos, 8)
@@ -311,6 +322,7 @@ func scanRIFF(r io.ReaderAt, size int64) (*layout, error) {
 				if err != nil {
 					return nil, err
 				}
+				storeAt = span{pos, 8 + n}
 			}
 			drop = append(drop, span{pos, full})
 		}
@@ -320,7 +332,7 @@ func scanRIFF(r io.ReaderAt, size int64) (*layout, error) {
 	for _, d := range drop {
 		removed += d.n
 	}
-	l := &layout{c: RIFF, store: store}
+	l := &layout{c: RIFF, store: store, storeAt: storeAt}
 	l.wrapLen = func(n int) int64 { return int64(8 + n + n&1) }
 	l.exclLen = func(n int) int64 { return int64(8 + n) }
 	l.wrap = func(st []byte) []byte {
