@@ -149,6 +149,7 @@ func TestApplyC2PAReference(t *testing.T) {
 				continue // the opened/edited structure does not depend on the container
 			}
 			t.Run(tc.name+"/"+string(kind), func(t *testing.T) {
+				t.Parallel() // each check is one node process
 				l := Label{Source: kind, AISystem: "Test Diffusion"}
 				out, _ := c2paApplyBytes(t, tc.data, tc.name, l, o)
 				f := filepath.Join(dir, string(kind)+"-"+tc.name)

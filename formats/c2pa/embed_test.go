@@ -174,6 +174,7 @@ func TestReferenceValidatorAgrees(t *testing.T) {
 	}
 	for _, src := range sources {
 		t.Run(src.file, func(t *testing.T) {
+			t.Parallel() // each check is one node process
 			in, err := os.ReadFile(filepath.Join(extool.Shared(t, "testdata/c2pa/sources"), src.file))
 			if err != nil {
 				t.Fatal(err)
@@ -232,6 +233,7 @@ func TestReferenceOpenedAndKept(t *testing.T) {
 		{"kept", foreign, true, 2, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			var buf bytes.Buffer
 			info, err := Embed(context.Background(), &buf, bytes.NewReader(tc.in), int64(len(tc.in)), PNG, edited("x.png", tc.keep), s)
 			if err != nil {
