@@ -1,0 +1,56 @@
+package c2pa
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/belgi/belgi/bench/extool"
+)
+
+// TestBMFFFramesUnchanged: inserting the manifest after ftyp shifts the
+// media; with the chunk offsets patched ffmpeg decodes the same frames
+// (framemd5) from a progressive MP4, a fragmented MP4 and a MOV.
+func TestBMFFFramesUnchanged(t *testing.T) {
+	ffmpeg := extool.Need(t, "ffmpeg")
+	s, dc := testSigner(t)
+	dir := t.TempDir()
+	clip := filepath.Join(extool.Shared(t, "testdata/c2pa/sources"), "clip.mp4")
+	frag := filepath.Join(dir, "frag.mp4")
+	mov := filepath.Join(dir, "t.mov")
+	for _, args := range [][]string{
+		{"-f", "lavfi", "-i", "testsrc=size=64x48:rate=5", "-t", "2", "-c:v", "libx264", "-movflags", "+frag_keyframe+empty_moov", frag},
+		{"-f", "lavfi", "-i", "testsrc=size=64x48:rate=5", "-t", "1", "-c:v", "mpeg4", mov},
+	} {
+		if out, err := exec.Command(ffmpeg, append([]string{"-loglevel", "error", "-y"}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("ffmpeg: %v\n%s", err, out)
+		}
+	}
+	frames := func(path string) string {
+		out, err := exec.Command(ffmpeg, "-v", "error", "-i", path, "-f", "framemd5", "-").Output()
+		if err != nil {
+			t.Fatalf("ffmpeg %s: %v", path, err)
+		}
+		return string(out)
+	}
+	for _, in := range []string{clip, frag, mov} {
+		t.Run(filepath.Base(in), func(t *testing.T) {
+			b, err := os.ReadFile(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := embedBytes(t, b, BMFF, generatedManifest(filepath.Base(in), "video/mp4"), s)
+			if v := validateBytes(t, out, BMFF, dc.CACert); v.State != StateTrusted {
+				t.Fatalf("%s %v", v.State, v.Failures)
+			}
+			signed := filepath.Join(dir, "signed-"+filepath.Base(in))
+			if err := os.WriteFile(signed, out, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if a, b := frames(in), frames(signed); a != b || a == "" {
+				t.Fatalf("frames differ after embedding")
+			}
+		})
+	}
+}
