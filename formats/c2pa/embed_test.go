@@ -282,3 +282,14 @@ func TestJPEGMultiSegment(t *testing.T) {
 		t.Fatalf("replacing a multi-segment store: %s, %d bytes", v.State, len(again))
 	}
 }
+
+func TestEmbedCancelled(t *testing.T) {
+	s, _ := testSigner(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	in := []byte("text to sign\n")
+	var out bytes.Buffer
+	if _, err := Embed(ctx, &out, bytes.NewReader(in), int64(len(in)), Text, generatedManifest("x", "text/plain"), s); err == nil || out.Len() != 0 {
+		t.Fatalf("cancelled Embed: %v, %d bytes written", err, out.Len())
+	}
+}
