@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/belgi/belgi/bench/extool"
@@ -52,5 +53,35 @@ func TestBMFFFramesUnchanged(t *testing.T) {
 				t.Fatalf("frames differ after embedding")
 			}
 		})
+	}
+}
+
+// TestExiftoolReadsStore: exiftool walks our JUMBF in a JPEG and finds the
+// manifest store, claim, signature and assertions by label.
+func TestExiftoolReadsStore(t *testing.T) {
+	exiftool := extool.Need(t, "exiftool")
+	s, _ := testSigner(t)
+	in, err := os.ReadFile(filepath.Join(extool.Shared(t, "testdata/c2pa/sources"), "still.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := filepath.Join(t.TempDir(), "signed.jpg")
+	if err := os.WriteFile(f, embedBytes(t, in, JPEG, generatedManifest("x", "image/jpeg"), s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(exiftool, "-a", "-JUMBF:JUMDLabel", "-s3", f).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"c2pa", "c2pa.assertions", "c2pa.actions.v2", "c2pa.hash.data", "c2pa.claim.v2", "c2pa.signature"} {
+		found := false
+		for _, line := range strings.Split(string(out), "\n") {
+			if strings.TrimSpace(line) == want {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("exiftool did not list %q:\n%s", want, out)
+		}
 	}
 }
