@@ -167,7 +167,9 @@ func applyWAV(ctx context.Context, j *Job) error {
 			return fmt.Errorf("%w: %s samples cannot be decoded for the %s layer (metadata works)", ErrLayerUnavailable, f.Format, stages[0].layer)
 		}
 		samples, err := f.ReadSamples(maxAudioSamples)
-		if err != nil {
+		if errors.Is(err, wav.ErrTooLong) {
+			return fmt.Errorf("%w: %v; the metadata layer alone has no length limit", ErrLayerUnavailable, err)
+		} else if err != nil {
 			return fmt.Errorf("%w: %w", ErrCorrupt, err)
 		}
 		p := &PCM{Rate: f.Format.SampleRate, Channels: f.Format.Channels, Samples: samples}
@@ -444,7 +446,7 @@ func verifyMP3(ctx context.Context, in *Input, rep *Report) error {
 		return wrapFormatErr(err)
 	}
 	readID3Into(t, rep)
-	return nil
+	return verifyDecoded(ctx, in, rep)
 }
 
 // readID3Into reads belgi's and other tools' markers from an ID3 tag.
@@ -587,7 +589,7 @@ func verifyFLAC(ctx context.Context, in *Input, rep *Report) error {
 	c, err := s.Comments()
 	if err != nil {
 		rep.Warnings = append(rep.Warnings, err.Error())
-		return nil
+		return verifyDecoded(ctx, in, rep)
 	}
 	m := &rep.Metadata
 	for _, v := range c.Get(tagAIGenerated) {
@@ -618,5 +620,5 @@ func verifyFLAC(ctx context.Context, in *Input, rep *Report) error {
 			readNoticeText(v, rep, "vorbis:"+key)
 		}
 	}
-	return nil
+	return verifyDecoded(ctx, in, rep)
 }

@@ -142,3 +142,37 @@ func TestWAVUserCommentKept(t *testing.T) {
 		t.Error("user comment or title lost")
 	}
 }
+
+// MP3 and FLAC are decoded with ffmpeg for the sample verifiers.
+func TestDecodeWithFFmpeg(t *testing.T) {
+	extool.Need(t, "ffmpeg")
+	lame := extool.Need(t, "lame")
+	src := extool.Shared(t, "testdata/audio/freesound-19875.flac")
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wavPath := filepath.Join(t.TempDir(), "x.wav")
+	if out, err := exec.Command("sox", src, "-b", "16", wavPath).CombinedOutput(); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	mp3 := convertAudio(t, "x.mp3", lame, "--quiet", wavPath)
+	for name, data := range map[string][]byte{"x.flac": b, "x.mp3": mp3} {
+		in, err := newInput(bytes.NewReader(data), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, ok, err := decodeWithFFmpeg(t.Context(), in)
+		if !ok || err != nil {
+			t.Fatalf("%s: %v %v", name, ok, err)
+		}
+		// freesound-19875: 1.03 s, 48 kHz mono.
+		if p.Rate == 0 || p.Channels == 0 || len(p.Samples)/p.Channels < p.Rate/2 {
+			t.Errorf("%s: %d Hz, %d ch, %d samples", name, p.Rate, p.Channels, len(p.Samples))
+		}
+	}
+	in, _ := newInput(bytes.NewReader([]byte("ID3\x04\x00\x00\x00\x00\x00\x00garbage")), "bad.mp3")
+	if _, _, err := decodeWithFFmpeg(t.Context(), in); err == nil {
+		t.Error("garbage decoded")
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/belgi/belgi/formats"
 	"github.com/belgi/belgi/formats/jpeg"
 	"github.com/belgi/belgi/formats/png"
+	"github.com/belgi/belgi/label/disclosure"
 )
 
 // Pixel layers need decoded frames: the image is decoded, every frame goes
@@ -121,14 +122,18 @@ func reencodePNG(ctx context.Context, j *Job, data []byte) ([]byte, error) {
 	var out image.Image
 	switch m := src.(type) {
 	case *image.Paletted:
-		// Draw on full colour, then keep the palette form when the result
-		// still fits 256 colours (it rarely does: the backdrop blends).
+		// Draw on full colour, then go back to a palette: exact when the
+		// result still fits 256 colours, else the source's colours, their
+		// darkened twins under the backdrop and greys for the text.
 		rgba := image.NewNRGBA(m.Bounds())
 		draw.Draw(rgba, m.Bounds(), m, m.Bounds().Min, draw.Src)
 		if err := stillStages(ctx, rgba, j); err != nil {
 			return nil, err
 		}
 		out = exactPalette(rgba)
+		if _, ok := out.(*image.Paletted); !ok {
+			out, _ = quantize(rgba, badgePalette(m, backdrop(j)))
+		}
 	case draw.Image:
 		// Gray, Gray16, RGBA, RGBA64, NRGBA, NRGBA64: drawn in place, so
 		// bit depth and alpha stay what they were.
@@ -152,6 +157,14 @@ func reencodePNG(ctx context.Context, j *Job, data []byte) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
 	return res.Bytes(), nil
+}
+
+// backdrop is the badge backdrop colour the stages draw with.
+func backdrop(j *Job) color.NRGBA {
+	if b := j.Opts.Disclosure.Backdrop; b.A != 0 {
+		return b
+	}
+	return disclosure.DefaultBackdrop
 }
 
 // exactPalette returns m as a paletted image when it has at most 256
@@ -222,7 +235,7 @@ func reencodeGIF(ctx context.Context, j *Job, data []byte) ([]byte, error) {
 		if err := runImageStages(ctx, &ImageFrame{Img: frame, Index: i, Count: len(g.Image)}, j); err != nil {
 			return nil, err
 		}
-		pm, transparent := quantizeFrame(frame, fr)
+		pm, transparent := quantize(frame, badgePalette(fr, backdrop(j)))
 		out.Image = append(out.Image, pm)
 		delay := 0
 		if i < len(g.Delay) {
@@ -250,42 +263,56 @@ func reencodeGIF(ctx context.Context, j *Job, data []byte) ([]byte, error) {
 	return carryGIF(data, enc.Bytes())
 }
 
-// badgeGreys are added to a GIF frame's palette so that the badge's white
-// text, its dark backdrop over any colour and the anti-aliased edges
-// between them find close entries.
+// badgeGreys are added to a palette so that the badge's white text and
+// the anti-aliased edges between text and backdrop find close entries.
 var badgeGreys = func() color.Palette {
 	var p color.Palette
-	for _, v := range []uint8{0, 12, 24, 36, 51, 80, 112, 144, 176, 208, 232, 255} {
+	for _, v := range []uint8{0, 24, 51, 80, 112, 144, 176, 208, 232, 255} {
 		p = append(p, color.NRGBA{v, v, v, 255})
 	}
 	return p
 }()
 
-// quantizeFrame maps a composed frame onto the source frame's palette plus
-// badgeGreys, dropping the source's least-used colours when the palette
-// would exceed 256 entries. It reports whether any pixel is transparent.
-func quantizeFrame(frame *image.NRGBA, src *image.Paletted) (*image.Paletted, bool) {
+// badgePalette is the palette a paletted frame (GIF, PNG) is written with
+// after the badge: the source's colours, most used first, each also as
+// seen through the backdrop, plus badgeGreys — at most 256 entries, so the
+// least used source colours go first when there is no room.
+func badgePalette(src *image.Paletted, back color.NRGBA) color.Palette {
 	count := make([]int, len(src.Palette))
 	for _, i := range src.Pix {
 		if int(i) < len(count) {
 			count[i]++
 		}
 	}
-	keep := len(src.Palette)
-	if keep+len(badgeGreys) > 256 {
-		keep = 256 - len(badgeGreys)
-	}
 	order := make([]int, len(src.Palette))
 	for i := range order {
 		order[i] = i
 	}
-	// Most used first; transparent entries always stay.
 	sortByUse(order, count, src.Palette)
+	room := (256 - len(badgeGreys)) / 2
+	if len(order) > room {
+		order = order[:room]
+	}
 	pal := make(color.Palette, 0, 256)
-	for _, i := range order[:keep] {
+	for _, i := range order {
 		pal = append(pal, src.Palette[i])
 	}
-	pal = append(pal, badgeGreys...)
+	for _, i := range order {
+		c := color.NRGBAModel.Convert(src.Palette[i]).(color.NRGBA)
+		if c.A == 0 {
+			continue
+		}
+		a := uint32(back.A)
+		mix := func(t, u uint8) uint8 { return uint8((uint32(t)*a + uint32(u)*(255-a) + 127) / 255) }
+		pal = append(pal, color.NRGBA{mix(back.R, c.R), mix(back.G, c.G), mix(back.B, c.B), 255})
+	}
+	return append(pal, badgeGreys...)
+}
+
+// quantize maps frame onto pal (nearest colour; pixels more than half
+// transparent to pal's transparent entry, when it has one) and reports
+// whether any pixel is transparent.
+func quantize(frame *image.NRGBA, pal color.Palette) (*image.Paletted, bool) {
 	b := frame.Bounds()
 	pm := image.NewPaletted(b, pal)
 	cache := map[color.NRGBA]uint8{}

@@ -19,7 +19,7 @@ type TextOptions struct {
 	// Placement of the visible notice; empty means TextStart.
 	Placement TextPlacement
 	// CarrierMinGap and CarrierMaxGap bound the prose runes between two
-	// copies of the invisible content ID (0: 50 and 100, which keep a whole
+	// copies of the invisible content ID (0: 70 and 120, which keep a whole
 	// copy in any excerpt of 200 characters or more).
 	CarrierMinGap, CarrierMaxGap int
 	// JSONMinString is the shortest JSON string value (in bytes) that may

@@ -100,7 +100,7 @@ func (f *File) ReadSamples(limit int64) ([]float32, error) {
 	}
 	n := f.Frames() * int64(f.Format.BlockAlign)
 	if n/int64(f.Format.BytesPerSample()) > limit {
-		return nil, fmt.Errorf("wav: %d samples, more than the limit of %d", n/int64(f.Format.BytesPerSample()), limit)
+		return nil, fmt.Errorf("%w: %d samples, more than the limit of %d", ErrTooLong, n/int64(f.Format.BytesPerSample()), limit)
 	}
 	out := make([]float32, 0, n/int64(f.Format.BytesPerSample()))
 	buf := make([]byte, 1<<16-(1<<16)%f.Format.BlockAlign)

@@ -61,6 +61,12 @@ type Detector struct {
 	bestG  []float64
 	feat   []float64
 
+	pfft               *realFFT // block-length FFT for the offset search
+	col, numO, denO    []float64
+	colSpec            []complex128
+	syncSpec, maskSpec []complex128 // per band, the sync column's spectrum
+	accN, accD         []complex128
+
 	all, conf  chipAcc
 	best       chipAcc
 	bestZ      float64
@@ -157,6 +163,7 @@ func newDetector(rate, ch, nChips int, opt Options) (*Detector, error) {
 	d.bestF = make([]float64, cells)
 	d.bestG = make([]float64, cells)
 	d.feat = make([]float64, numBands)
+	d.prepareSync()
 	d.all, d.conf, d.best = newChipAcc(nChips), newChipAcc(nChips), newChipAcc(nChips)
 	d.winAt = 0
 	d.lBase = -marginFine
@@ -384,33 +391,97 @@ func (d *Detector) foldHyp(h hyp, end int64) int {
 		}
 		n++
 	}
+	if n > 0 {
+		// Per-band maximal ratio combining: weight each band by the inverse
+		// of its feature variance in this window.
+		for b := 0; b < numBands; b++ {
+			var v float64
+			for r := 0; r < blockFrames; r++ {
+				v += d.sq[r*numBands+b]
+			}
+			if v <= 0 {
+				continue
+			}
+			w := float64(n) / v
+			for r := 0; r < blockFrames; r++ {
+				d.folded[r*numBands+b] *= w
+				d.sq[r*numBands+b] *= w * w
+			}
+		}
+	}
 	return n
 }
 
-// syncSearch scores every block offset of the current fold.
+// syncSearch scores every block offset of the current fold: the sync
+// correlation and its normaliser are circular cross-correlations along the
+// frame axis, one per band, computed with FFTs of the block length.
 func (d *Detector) syncSearch() (float64, int) {
-	best, bo := math.Inf(-1), 0
-	B := numBands
-	for o := 0; o < blockFrames; o++ {
-		var num, den float64
-		for _, c := range d.pat.sync {
-			r := int(c) / B
-			b := int(c) - r*B
-			fr := r - o
-			if fr < 0 {
-				fr += blockFrames
-			}
-			i := fr*B + b
-			num += d.folded[i] * float64(d.pat.pn[c])
-			den += d.sq[i]
+	P, B := blockFrames, numBands
+	h := P/2 + 1
+	accN, accD := d.accN, d.accD
+	clear(accN)
+	clear(accD)
+	col, spec := d.col, d.colSpec
+	for b := 0; b < B; b++ {
+		for r := 0; r < P; r++ {
+			col[r] = d.folded[r*B+b]
 		}
-		if den > 0 {
-			if z := num / math.Sqrt(den); z > best {
+		d.pfft.forward(spec, col)
+		sp := d.syncSpec[b*h : (b+1)*h]
+		for k := 0; k < h; k++ {
+			accN[k] += complex(real(spec[k]), -imag(spec[k])) * sp[k]
+		}
+		for r := 0; r < P; r++ {
+			col[r] = d.sq[r*B+b]
+		}
+		d.pfft.forward(spec, col)
+		mp := d.maskSpec[b*h : (b+1)*h]
+		for k := 0; k < h; k++ {
+			accD[k] += complex(real(spec[k]), -imag(spec[k])) * mp[k]
+		}
+	}
+	d.pfft.inverse(d.numO, accN)
+	d.pfft.inverse(d.denO, accD)
+	best, bo := math.Inf(-1), 0
+	for o := 0; o < P; o++ {
+		if den := d.denO[o]; den > 1e-12 {
+			if z := d.numO[o] / math.Sqrt(den); z > best {
 				best, bo = z, o
 			}
 		}
 	}
 	return best, bo
+}
+
+// prepareSync transforms the sync pattern's columns (sign and mask) once.
+func (d *Detector) prepareSync() {
+	P, B := blockFrames, numBands
+	h := P/2 + 1
+	d.pfft = newRealFFT(P)
+	d.col = make([]float64, P)
+	d.colSpec = make([]complex128, h)
+	d.syncSpec = make([]complex128, B*h)
+	d.maskSpec = make([]complex128, B*h)
+	d.accN = make([]complex128, h)
+	d.accD = make([]complex128, h)
+	d.numO = make([]float64, P)
+	d.denO = make([]float64, P)
+	for b := 0; b < B; b++ {
+		clear(d.col)
+		for r := 0; r < P; r++ {
+			if c := r*B + b; d.pat.role[c] < 0 {
+				d.col[r] = float64(d.pat.pn[c])
+			}
+		}
+		d.pfft.forward(d.syncSpec[b*h:(b+1)*h], d.col)
+		clear(d.col)
+		for r := 0; r < P; r++ {
+			if d.pat.role[r*B+b] < 0 {
+				d.col[r] = 1
+			}
+		}
+		d.pfft.forward(d.maskSpec[b*h:(b+1)*h], d.col)
+	}
 }
 
 // chips adds the best fold's payload cells at offset o to acc.

@@ -9,16 +9,19 @@ import (
 
 // embed.go adds the mark: for every frame (hop 23 ms, window 46 ms,
 // sqrt-Hann analysis and synthesis) the mono mix's spectrum in each band is
-// scaled by strength·sign(cell) and transformed back, so the mark is the
-// host's own band content, ±12 % in amplitude. A limiter then holds the mark
-// at least capDB below the quietest channel in every 6 ms block, so the
-// segmental SNR stays above 28 dB and transients get no pre-echo.
+// scaled by a·sign(cell) and transformed back, so the mark is the host's own
+// band content, ±20 % in amplitude (a = defaultStrength·(mean band energy /
+// band energy), at most maxRelChange: weak bands, masked by their strong
+// neighbours, carry more of it). A limiter then holds the mark at least capDB
+// below the quietest channel in every 12 ms block, so the segmental SNR stays
+// above 28 dB and transients get no audible pre-echo.
 
 const (
-	defaultStrength = 0.12
-	capDB           = 29.0
+	defaultStrength = 0.2
+	capDB           = 28.5
 	maxRelChange    = 0.35 // largest relative amplitude change of a band
-	minActiveSec    = 2.3  // marked audio needed to carry one decodable block
+	shapeGamma      = 1.0
+	minActiveSec    = 2.3 // marked audio needed to carry one decodable block
 )
 
 // Embedder adds the watermark to a stream of interleaved samples.
@@ -216,7 +219,7 @@ func (e *Embedder) synth(start, k int64) {
 		sm := meanE
 		a := e.strength
 		if en[b] > 0 {
-			a = math.Min(maxRelChange, e.strength*math.Sqrt(sm/en[b]))
+			a = math.Min(maxRelChange, e.strength*math.Pow(sm/en[b], shapeGamma))
 		}
 		g := complex(a*e.sign[row+b], 0)
 		for i := r[0]; i < r[1]; i++ {

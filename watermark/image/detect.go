@@ -4,6 +4,7 @@ import (
 	"context"
 	goimage "image"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/belgi/belgi/watermark/payload"
@@ -25,6 +26,9 @@ type Result struct {
 	// Scale (>1 = enlarged), Rotation in degrees, Mirrored for a flip.
 	Scale, Rotation float64
 	Mirrored        bool
+	// Decoded counts the hypotheses decoded, CRCPasses those whose CRC
+	// passed (with or without the score): diagnostics for evaluations.
+	Decoded, CRCPasses int
 }
 
 // Search limits: tile periods from 0.45× to 1.95× and ±12° rotation.
@@ -32,9 +36,9 @@ const (
 	minScale       = 0.45
 	maxScale       = 1.95
 	maxRotationDeg = 12
-	latticeCands   = 3
-	templateCands  = 4
-	acfSize        = 512
+	templateCands  = 4   // template offsets decoded per lattice hypothesis
+	rankCands      = 4   // further lattice candidates ranked by the template
+	acfSize        = 512 // largest autocorrelation window (half resolution)
 )
 
 // hypotheses is the number of alignments the search may choose among, used
@@ -50,6 +54,9 @@ func Detect(img goimage.Image, o *Options) (Result, error) {
 }
 
 // DetectContext is Detect with a context checked between stages.
+//
+// The search decodes at most three lattice hypotheses: the identity, the
+// autocorrelation's best, and the best of the next few by template strength.
 func DetectContext(ctx context.Context, img goimage.Image, o *Options) (Result, error) {
 	thr := payload.Threshold(payload.DefaultPFA, hypotheses)
 	res := Result{Threshold: thr, Score: math.Inf(-1)}
@@ -59,44 +66,27 @@ func DetectContext(ctx context.Context, img goimage.Image, o *Options) (Result, 
 	}
 	l := layoutFor(o.key())
 	r := whiten(workingLuma(img))
-	if err := ctx.Err(); err != nil {
-		return res, err
-	}
 	r2 := halve(r)
-	cands := latticeCandidates(autocorrelation(r2))
-	// The identity is always tried: resizing keeps it (the working grid is
-	// normalised to the image size), and so do most non-geometric attacks.
-	cands = append(cands, lattice{u: [2]float64{halfTile, 0}})
-	if err := ctx.Err(); err != nil {
-		return res, err
-	}
-	// The autocorrelation's best candidate and the identity are decoded;
-	// of the rest, the one whose half-resolution fold shows the template
-	// most clearly (a test linear in the mark's strength, where the
-	// autocorrelation is quadratic).
-	pick := []lattice{cands[len(cands)-1]}
-	if len(cands) > 1 {
-		pick = append(pick, cands[0])
-		best, bz := -1, 0.0
-		for i := 1; i < len(cands)-1; i++ {
-			fold := foldTile(r2, cands[i].u, halfTile)
-			if pk := templatePeaks(fold, &l.halfFFT, 1); len(pk) > 0 && pk[0].z > bz {
-				best, bz = i, pk[0].z
+	// try decodes at lattice vector u2 (half resolution); it reports
+	// whether the search can stop.
+	try := func(u2 [2]float64) bool {
+		// The half-resolution fold picks the orientations cheaply; the
+		// full-resolution fold gives the offsets and soft values.
+		hp := templatePeaks(foldTile(r2, u2, halfTile), &l.halfFFT, allOrientations, 3)
+		var gs []int
+		for _, p := range hp {
+			if !slices.Contains(gs, p.g) && len(gs) < 2 {
+				gs = append(gs, p.g)
 			}
 		}
-		if best >= 0 {
-			pick = append(pick, cands[best])
-		}
-	}
-	cands = pick
-	for _, c := range cands {
-		if err := ctx.Err(); err != nil {
-			return res, err
-		}
-		u := [2]float64{2 * c.u[0], 2 * c.u[1]}
+		u := [2]float64{2 * u2[0], 2 * u2[1]}
 		fold := foldTile(r, u, tileSize)
-		for _, p := range templatePeaks(fold, &l.tmplFFT, templateCands) {
+		for _, p := range templatePeaks(fold, &l.tmplFFT, gs, templateCands) {
 			d := l.code.Decode(readSoft(fold, l, p))
+			res.Decoded++
+			if d.CRCOK {
+				res.CRCPasses++
+			}
 			if d.Score > res.Score && (res.Present == d.Detected(thr) || d.Detected(thr)) {
 				res.Score = d.Score
 				res.Scale = math.Hypot(u[0], u[1]) / tileSize
@@ -106,13 +96,49 @@ func DetectContext(ctx context.Context, img goimage.Image, o *Options) (Result, 
 					res.Present, res.ID, res.Version = true, d.ID, d.Version
 				}
 			}
-			if res.Present && res.Score > thr+3 {
-				return res, nil
-			}
 		}
+		return res.Present && res.Score > thr+3
+	}
+	// The identity first: resizing keeps it (the working grid is normalised
+	// to the image size), and so do all non-geometric attacks.
+	identity := [2]float64{halfTile, 0}
+	if try(identity) {
+		return res, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	cands := latticeCandidates(autocorrelation(r2))
+	if len(cands) == 0 {
+		return res, nil
+	}
+	near := func(u [2]float64) bool { return math.Hypot(u[0]-identity[0], u[1]-identity[1]) < 0.3 }
+	if !near(cands[0].u) && try(cands[0].u) {
+		return res, nil
+	}
+	// Of the next candidates, decode the one whose half-resolution fold
+	// shows the template most clearly: a test linear in the mark's
+	// strength, where the autocorrelation is quadratic.
+	best, bz := -1, 0.0
+	for i := 1; i < min(len(cands), 1+rankCands); i++ {
+		if near(cands[i].u) {
+			continue
+		}
+		hp := templatePeaks(foldTile(r2, cands[i].u, halfTile), &l.halfFFT, allOrientations, 1)
+		if len(hp) > 0 && hp[0].z > bz {
+			best, bz = i, hp[0].z
+		}
+	}
+	if best >= 0 {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		try(cands[best].u)
 	}
 	return res, nil
 }
+
+var allOrientations = []int{0, 1, 2, 3, 4, 5, 6, 7}
 
 // whiten removes the image's low frequencies and equalises local contrast,
 // leaving mostly the mark and texture noise of similar strength everywhere.
@@ -195,7 +221,7 @@ type tmplPeak struct {
 
 // templatePeaks cross-correlates the folded tile with the template in its 8
 // orientations and returns the strongest offsets.
-func templatePeaks(fold []float32, tmplFFT *[8][]complex128, keep int) []tmplPeak {
+func templatePeaks(fold []float32, tmplFFT *[8][]complex128, orientations []int, keep int) []tmplPeak {
 	n := int(math.Sqrt(float64(len(fold))))
 	f := make([]complex128, n*n)
 	for i, v := range fold {
@@ -204,7 +230,7 @@ func templatePeaks(fold []float32, tmplFFT *[8][]complex128, keep int) []tmplPea
 	fft2(f, n, n, false)
 	c := make([]complex128, n*n)
 	var peaks []tmplPeak
-	for g := 0; g < 8; g++ {
+	for _, g := range orientations {
 		t := tmplFFT[g]
 		for i := range c {
 			c[i] = f[i] * t[i]

@@ -15,35 +15,65 @@ const (
 )
 
 // boxBlur returns the mean of g over (2r+1)² windows, clamped at the edges.
+// Both passes keep running sums; the vertical one works a row at a time so
+// that it streams through memory.
 func boxBlur(g *grid, r int) *grid {
-	tmp := newGrid(g.w, g.h)
-	out := newGrid(g.w, g.h)
-	boxPass(g.p, tmp.p, g.w, g.h, 1, g.w, r)
-	boxPass(tmp.p, out.p, g.h, g.w, g.w, 1, r)
+	w, h := g.w, g.h
+	tmp := newGrid(w, h)
+	for y := 0; y < h; y++ {
+		boxLine(g.p[y*w:(y+1)*w], tmp.p[y*w:(y+1)*w], r)
+	}
+	out := newGrid(w, h)
+	sum := make([]float32, w)
+	cnt := 0
+	for i := 0; i <= r && i < h; i++ {
+		addRowTo(sum, tmp.p[i*w:(i+1)*w], 1)
+		cnt++
+	}
+	for y := 0; y < h; y++ {
+		inv := 1 / float32(cnt)
+		o := out.p[y*w : (y+1)*w]
+		for x, v := range sum {
+			o[x] = v * inv
+		}
+		if j := y + r + 1; j < h {
+			addRowTo(sum, tmp.p[j*w:(j+1)*w], 1)
+			cnt++
+		}
+		if j := y - r; j >= 0 {
+			addRowTo(sum, tmp.p[j*w:(j+1)*w], -1)
+			cnt--
+		}
+	}
 	return out
 }
 
-// boxPass filters lines of length n (stride step), nLines of them (line
-// stride lstep), with a running sum; windows are cut at the ends.
-func boxPass(src, dst []float32, n, nLines, step, lstep, r int) {
-	for l := 0; l < nLines; l++ {
-		base := l * lstep
-		var s float32
-		cnt := 0
-		for i := 0; i <= r && i < n; i++ {
-			s += src[base+i*step]
+func addRowTo(sum, row []float32, sign float32) {
+	row = row[:len(sum)]
+	for x, v := range row {
+		sum[x] += sign * v
+	}
+}
+
+// boxLine is the running-sum mean of src over windows of 2r+1, cut at the
+// ends.
+func boxLine(src, dst []float32, r int) {
+	n := len(src)
+	var s float32
+	cnt := 0
+	for i := 0; i <= r && i < n; i++ {
+		s += src[i]
+		cnt++
+	}
+	for i := 0; i < n; i++ {
+		dst[i] = s / float32(cnt)
+		if j := i + r + 1; j < n {
+			s += src[j]
 			cnt++
 		}
-		for i := 0; i < n; i++ {
-			dst[base+i*step] = s / float32(cnt)
-			if j := i + r + 1; j < n {
-				s += src[base+j*step]
-				cnt++
-			}
-			if j := i - r; j >= 0 {
-				s -= src[base+j*step]
-				cnt--
-			}
+		if j := i - r; j >= 0 {
+			s -= src[j]
+			cnt--
 		}
 	}
 }

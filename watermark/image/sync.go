@@ -40,41 +40,57 @@ func halve(r *grid) *grid {
 // acfGrid is a 512×512 circular autocorrelation, read with bilinear
 // interpolation at any lag.
 type acfGrid struct {
-	n int
-	a []float64
+	w, h int
+	a    []float64
 }
 
 func (g *acfGrid) at(x, y float64) float64 {
-	n := g.n
+	w, h := g.w, g.h
 	fx, fy := math.Floor(x), math.Floor(y)
 	tx, ty := x-fx, y-fy
-	ix, iy := (int(fx)%n+n)%n, (int(fy)%n+n)%n
-	ix1, iy1 := (ix+1)%n, (iy+1)%n
-	a := g.a[iy*n+ix]*(1-tx) + g.a[iy*n+ix1]*tx
-	b := g.a[iy1*n+ix]*(1-tx) + g.a[iy1*n+ix1]*tx
+	ix, iy := (int(fx)%w+w)%w, (int(fy)%h+h)%h
+	ix1, iy1 := (ix+1)%w, (iy+1)%h
+	a := g.a[iy*w+ix]*(1-tx) + g.a[iy*w+ix1]*tx
+	b := g.a[iy1*w+ix]*(1-tx) + g.a[iy1*w+ix1]*tx
 	return a*(1-ty) + b*ty
+}
+
+// inRange reports whether lag (x, y) is unambiguous in the circular grid.
+func (g *acfGrid) inRange(x, y float64) bool {
+	return math.Abs(x) < float64(g.w/2-2) && math.Abs(y) < float64(g.h/2-2)
+}
+
+func pow2AtLeast(n int) int {
+	p := 64
+	for p < n && p < acfSize {
+		p *= 2
+	}
+	return p
 }
 
 // autocorrelation returns the spectrally whitened autocorrelation of r,
 // accumulated over n×n windows along r's longer axis.
 func autocorrelation(r *grid) *acfGrid {
-	n := acfSize
-	power := make([]float64, n*n)
+	// Square, so that long lattice vectors along the short side still fit
+	// (zero padding; wrapped products only add noise).
+	nw := pow2AtLeast(max(r.w, r.h))
+	nh := nw
+	power := make([]float64, nw*nh)
 	var wins [][2]int
-	cy, cx := max(0, (r.h-n)/2), max(0, (r.w-n)/2)
+	cy, cx := max(0, (r.h-nh)/2), max(0, (r.w-nw)/2)
 	switch {
-	case r.w > n:
-		for x := 0; ; x += n * 3 / 4 {
-			if x+n >= r.w {
-				wins = append(wins, [2]int{r.w - n, cy})
+	case r.w > nw:
+		for x := 0; ; x += nw * 3 / 4 {
+			if x+nw >= r.w {
+				wins = append(wins, [2]int{r.w - nw, cy})
 				break
 			}
 			wins = append(wins, [2]int{x, cy})
 		}
-	case r.h > n:
-		for y := 0; ; y += n * 3 / 4 {
-			if y+n >= r.h {
-				wins = append(wins, [2]int{cx, r.h - n})
+	case r.h > nh:
+		for y := 0; ; y += nh * 3 / 4 {
+			if y+nh >= r.h {
+				wins = append(wins, [2]int{cx, r.h - nh})
 				break
 			}
 			wins = append(wins, [2]int{cx, y})
@@ -82,23 +98,23 @@ func autocorrelation(r *grid) *acfGrid {
 	default:
 		wins = [][2]int{{cx, cy}}
 	}
-	buf := make([]complex128, n*n)
+	buf := make([]complex128, nw*nh)
 	for i := 0; i < len(wins); i += 2 {
 		clear(buf)
 		fill := func(w [2]int, imag bool) {
 			var mean float64
 			cnt := 0
-			for y := 0; y < n && w[1]+y < r.h; y++ {
-				for x := 0; x < n && w[0]+x < r.w; x++ {
+			for y := 0; y < nh && w[1]+y < r.h; y++ {
+				for x := 0; x < nw && w[0]+x < r.w; x++ {
 					mean += float64(r.p[(w[1]+y)*r.w+w[0]+x])
 					cnt++
 				}
 			}
 			mean /= float64(max(cnt, 1))
-			for y := 0; y < n && w[1]+y < r.h; y++ {
-				row := buf[y*n:]
+			for y := 0; y < nh && w[1]+y < r.h; y++ {
+				row := buf[y*nw:]
 				src := r.p[(w[1]+y)*r.w+w[0]:]
-				for x := 0; x < n && w[0]+x < r.w; x++ {
+				for x := 0; x < nw && w[0]+x < r.w; x++ {
 					v := float64(src[x]) - mean
 					if imag {
 						row[x] += complex(0, v)
@@ -114,10 +130,10 @@ func autocorrelation(r *grid) *acfGrid {
 		if i+1 < len(wins) {
 			fill(wins[i+1], true)
 		}
-		fft2(buf, n, n, false)
+		fft2(buf, nw, nh, false)
 		for k := range buf {
-			ky, kx := k/n, k%n
-			m := ((n-ky)%n)*n + (n-kx)%n
+			ky, kx := k/nw, k%nw
+			m := ((nh-ky)%nh)*nw + (nw-kx)%nw
 			a, b := buf[k], buf[m]
 			power[k] += (real(a)*real(a) + imag(a)*imag(a) + real(b)*real(b) + imag(b)*imag(b)) / 2
 		}
@@ -126,26 +142,30 @@ func autocorrelation(r *grid) *acfGrid {
 	// image's own smooth spectrum flattens while the narrow lines of a
 	// repeated tile stand out; then weight by the mark's expected spectrum
 	// (interpolated chips: most energy at low frequencies).
-	pg := &grid{w: n, h: n, p: make([]float32, n*n)}
+	pg := &grid{w: nw, h: nh, p: make([]float32, nw*nh)}
 	for k, v := range power {
 		pg.p[k] = float32(v)
 	}
 	sm := boxBlur(pg, 4)
-	wt := make([]float64, n)
-	for k := range wt {
-		f := float64(k) / float64(n)
-		if f > 0.5 {
-			f = 1 - f
+	weights := func(n int) []float64 {
+		wt := make([]float64, n)
+		for k := range wt {
+			f := float64(k) / float64(n)
+			if f > 0.5 {
+				f = 1 - f
+			}
+			c := math.Cos(math.Pi * f / 2)
+			wt[k] = c * c * c
 		}
-		c := math.Cos(math.Pi * f / 2)
-		wt[k] = c * c * c
+		return wt
 	}
+	wx, wy := weights(nw), weights(nh)
 	for k := range buf {
-		buf[k] = complex(power[k]/(float64(sm.p[k])+1e-12)*wt[k%n]*wt[k/n], 0)
+		buf[k] = complex(power[k]/(float64(sm.p[k])+1e-12)*wx[k%nw]*wy[k/nw], 0)
 	}
 	buf[0] = 0
-	fft2(buf, n, n, true)
-	g := &acfGrid{n: n, a: make([]float64, n*n)}
+	fft2(buf, nw, nh, true)
+	g := &acfGrid{w: nw, h: nh, a: make([]float64, nw*nh)}
 	for k, v := range buf {
 		g.a[k] = real(v)
 	}
@@ -169,12 +189,19 @@ func latticeScore(g *acfGrid, ux, uy float64) float64 {
 			if k == 0 && l <= 0 || k*k+l*l > maxTermOrder || float64(k*k+l*l)*l2 > maxLag*maxLag {
 				continue
 			}
-			s += g.at(float64(k)*ux+float64(l)*vx, float64(k)*uy+float64(l)*vy)
+			x, y := float64(k)*ux+float64(l)*vx, float64(k)*uy+float64(l)*vy
+			if !g.inRange(x, y) {
+				continue
+			}
+			s += g.at(x, y)
 			nt++
 		}
 	}
 	// Normalise by the number of terms (noise grows as √nt): vectors of
 	// every length compete fairly.
+	if nt == 0 {
+		return math.Inf(-1)
+	}
 	return s / math.Sqrt(float64(nt))
 }
 
@@ -225,7 +252,7 @@ func latticeCandidates(g *acfGrid) []lattice {
 	sort.Slice(pts, func(a, b int) bool { return pts[a].v > pts[b].v })
 	var out []lattice
 	for _, p := range pts {
-		if len(out) == acfCands {
+		if len(out) == 2*acfCands {
 			break
 		}
 		// Refine on a finer grid around the coarse maximum.
@@ -243,6 +270,10 @@ func latticeCandidates(g *acfGrid) []lattice {
 			}
 		}
 		out = append(out, lattice{u: [2]float64{bx, by}, v: best})
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].v > out[b].v })
+	if len(out) > acfCands {
+		out = out[:acfCands]
 	}
 	return out
 }

@@ -16,20 +16,20 @@ type Span struct{ Start, End int }
 // Params tune how often copies are placed. Gaps count runes of prose.
 type Params struct {
 	// MinGap: no copy closer than this to the previous one; a copy goes at
-	// the first sentence end after it. Default 50.
+	// the first sentence end after it. Default 70.
 	MinGap int
 	// MaxGap: after this many runes without a copy, the next word gap
-	// takes one even mid-sentence. Default 100. With words shorter than
-	// 70 runes this keeps a whole copy in every 200-rune window.
+	// takes one even mid-sentence. Default 120. With words shorter than
+	// about 50 runes this keeps a whole copy in every 200-rune window.
 	MaxGap int
 }
 
 func (p Params) withDefaults() Params {
 	if p.MinGap <= 0 {
-		p.MinGap = 50
+		p.MinGap = 70
 	}
 	if p.MaxGap <= 0 {
-		p.MaxGap = 100
+		p.MaxGap = 120
 	}
 	if p.MaxGap < p.MinGap {
 		p.MaxGap = p.MinGap
@@ -63,6 +63,20 @@ func Embed(doc []byte, id uint64, spans []Span, p Params) []byte {
 		start, end := max(s.Start, 0), min(s.End, len(doc))
 		lineStart := bytes.LastIndexByte(doc[:start], '\n') + 1
 		for i := start; i < end; {
+			// No copy can go within MinGap runes of the last, and runes ≤
+			// bytes: skip that many bytes at once unless an earlier copy
+			// hides there.
+			if need := p.MinGap - visible - 1; need > 16 && i+need < end {
+				chunk := doc[i : i+need]
+				if bytes.Index(chunk, magic8[:2]) < 0 {
+					visible += runeStarts(chunk)
+					if nl := bytes.LastIndexByte(chunk, '\n'); nl >= 0 {
+						lineStart = i + nl + 1
+					}
+					i += need
+					continue
+				}
+			}
 			// Jump to the next space, counting runes and noting line starts.
 			k := bytes.IndexByte(doc[i:end], ' ')
 			seg := doc[i:end]
