@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/belgi/belgi/bench/extool"
+	"github.com/belgi/belgi/formats/c2pa/c2patest"
 )
 
 // TestBMFFFramesUnchanged: inserting the manifest after ftyp shifts the
@@ -83,5 +84,32 @@ func TestExiftoolReadsStore(t *testing.T) {
 		if !found {
 			t.Errorf("exiftool did not list %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestReferenceWebP: a WebP (RIFF, like WAV) made by cwebp, signed here,
+// is trusted by c2pa-rs with our CA.
+func TestReferenceWebP(t *testing.T) {
+	cwebp := extool.Need(t, "cwebp")
+	tool := c2patest.Tool(t, "formats")
+	s, dc := testSigner(t)
+	dir := t.TempDir()
+	src := filepath.Join(extool.Shared(t, "testdata/c2pa/sources"), "still.png")
+	webp := filepath.Join(dir, "still.webp")
+	if out, err := exec.Command(cwebp, "-quiet", src, "-o", webp).CombinedOutput(); err != nil {
+		t.Fatalf("cwebp: %v %s", err, out)
+	}
+	in, err := os.ReadFile(webp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed := filepath.Join(dir, "signed.webp")
+	if err := os.WriteFile(signed, embedBytes(t, in, RIFF, generatedManifest("still.webp", "image/webp"), s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ca := filepath.Join(dir, "ca.pem")
+	os.WriteFile(ca, dc.CACert, 0o644)
+	if r := c2patest.Verify(t, tool, signed, "--anchors", ca); r.Verdict != "trusted" {
+		t.Fatalf("reference validator: %s %v\n%s", r.Verdict, r.FailureCodes, r.Raw)
 	}
 }
