@@ -7,7 +7,9 @@ import (
 	"hash/crc32"
 	"io"
 
+	"github.com/belgi/belgi/formats/jpeg"
 	"github.com/belgi/belgi/formats/mp4"
+	"github.com/belgi/belgi/formats/riff"
 )
 
 // Container names where a manifest store is placed.
@@ -133,62 +135,53 @@ func keepPieces(from, to int64, drop []span) []piece {
 const jpegChunk = 64000 // store bytes per APP11 segment, as c2pa-rs writes
 
 func scanJPEG(r io.ReaderAt, size int64) (*layout, error) {
-	h, err := readAt(r, 0, 2)
-	if err != nil || h[0] != 0xFF || h[1] != 0xD8 {
-		return nil, fmt.Errorf("%w: jpeg: no SOI marker", ErrCorrupt)
+	// formats/jpeg walks the segments before SOS; a segment ends where the
+	// next one (or SOS) starts, which also covers any fill bytes.
+	type seg struct {
+		marker   byte
+		off, end int64
+		data     []byte
+	}
+	var segs []seg
+	err := jpeg.Walk(io.NewSectionReader(r, 0, size), func(s jpeg.Segment) error {
+		if n := len(segs); n > 0 && segs[n-1].end < 0 {
+			segs[n-1].end = s.Offset
+		}
+		if s.Marker == jpeg.SOS || s.Marker == jpeg.EOI {
+			return jpeg.ErrStop
+		}
+		segs = append(segs, seg{s.Marker, s.Offset, -1, s.Data})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
+	if n := len(segs); n > 0 && segs[n-1].end < 0 {
+		segs[n-1].end = segs[n-1].off + 4 + int64(len(segs[n-1].data))
 	}
 	insert := int64(2)
 	var drop []span
 	var store []byte
 	var en []byte
-	pos := int64(2)
-	for pos+4 <= size {
-		m, err := readAt(r, pos, 4)
-		if err != nil {
-			return nil, fmt.Errorf("%w: jpeg: segment at offset %d: %v", ErrCorrupt, pos, err)
+	for _, sg := range segs {
+		if sg.marker == jpeg.APP0 {
+			insert = sg.end
 		}
-		if m[0] != 0xFF {
-			return nil, fmt.Errorf("%w: jpeg: no marker at offset %d", ErrCorrupt, pos)
-		}
-		marker := m[1]
-		if marker == 0xFF { // fill byte
-			pos++
+		d := sg.data
+		if sg.marker != jpeg.APP11 || len(d) < 16 || d[0] != 'J' || d[1] != 'P' {
 			continue
 		}
-		if marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7) {
-			pos += 2
-			continue
+		z := binary.BigEndian.Uint32(d[4:8])
+		body := d[8:]
+		switch {
+		case store == nil && z == 1 && len(body) >= 20 && bytes.Equal(body[4:8], []byte("jumb")) && bytes.Equal(body[16:20], []byte("c2pa")):
+			store = append([]byte(nil), body...)
+			en = append([]byte(nil), d[2:4]...)
+			drop = append(drop, span{sg.off, sg.end - sg.off})
+		case store != nil && bytes.Equal(d[2:4], en) && z > 1 && len(body) >= 8:
+			store = append(store, body[8:]...)
+			drop = append(drop, span{sg.off, sg.end - sg.off})
 		}
-		if marker == 0xD9 || marker == 0xDA {
-			break // EOI or start of scan: no more metadata segments
-		}
-		segLen := int64(binary.BigEndian.Uint16(m[2:]))
-		if segLen < 2 || pos+2+segLen > size {
-			return nil, fmt.Errorf("%w: jpeg: segment FF%02X at offset %d: length %d beyond file end", ErrCorrupt, marker, pos, segLen)
-		}
-		if marker == 0xE0 {
-			insert = pos + 2 + segLen
-		}
-		if marker == 0xEB && segLen >= 2+8+8 {
-			seg, err := readAt(r, pos+4, int(segLen-2))
-			if err != nil {
-				return nil, fmt.Errorf("%w: jpeg: APP11 at offset %d: %v", ErrCorrupt, pos, err)
-			}
-			if seg[0] == 'J' && seg[1] == 'P' {
-				z := binary.BigEndian.Uint32(seg[4:8])
-				body := seg[8:]
-				switch {
-				case store == nil && z == 1 && len(body) >= 24 && bytes.Equal(body[4:8], []byte("jumb")) && bytes.Equal(body[16:20], []byte("c2pa")):
-					store = append([]byte(nil), body...)
-					en = append([]byte(nil), seg[2:4]...)
-					drop = append(drop, span{pos, 2 + segLen})
-				case store != nil && bytes.Equal(seg[2:4], en) && z > 1 && len(body) >= 8:
-					store = append(store, body[8:]...)
-					drop = append(drop, span{pos, 2 + segLen})
-				}
-			}
-		}
-		pos += 2 + segLen
 	}
 	l := &layout{c: JPEG, store: store}
 	if len(drop) > 0 {
@@ -290,43 +283,32 @@ func scanPNG(r io.ReaderAt, size int64) (*layout, error) {
 // ---- RIFF (WAV, WebP) ----
 
 func scanRIFF(r io.ReaderAt, size int64) (*layout, error) {
+	f, err := riff.Parse(r, size)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
+	if f.Kind != riff.ID("RIFF") {
+		return nil, fmt.Errorf("%w: riff: %s files (sizes over 4 GiB)", ErrUnsupported, f.Kind)
+	}
 	h, err := readAt(r, 0, 12)
-	if err != nil || string(h[:4]) != "RIFF" {
-		return nil, fmt.Errorf("%w: riff: no RIFF header", ErrCorrupt)
+	if err != nil {
+		return nil, err
 	}
-	end := 8 + int64(binary.LittleEndian.Uint32(h[4:]))
-	if end > size {
-		end = size // tolerate a RIFF size larger than the file (streamed writers)
-	}
+	end := f.TrailingOffset
 	var drop []span
 	var store []byte
 	var storeAt span
-	pos := int64(12)
-	for pos+8 <= end {
-		hd, err := readAt(r, pos, 8)
-		if err != nil {
-			return nil, fmt.Errorf("%w: riff: chunk at offset %d: %v", ErrCorrupt, pos, err)
+	for _, c := range f.Chunks {
+		if c.ID != riff.ID("C2PA") {
+			continue
 		}
-		id := string(hd[:4])
-		n := int64(binary.LittleEndian.Uint32(hd[4:]))
-		full := 8 + n + n&1
-		if pos+8+n > end {
-			return nil, fmt.Errorf("%w: riff: chunk %q at offset %d: length %d beyond RIFF end", ErrCorrupt, id, pos, n)
-		}
-		if pos+full > end {
-			full = end - pos // missing final pad byte
-		}
-		if id == "C2PA" {
-			if store == nil {
-				store, err = readAt(r, pos+8, int(n))
-				if err != nil {
-					return nil, err
-				}
-				storeAt = span{pos, 8 + n}
+		if store == nil {
+			if store, err = c.ReadAll(1 << 30); err != nil {
+				return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 			}
-			drop = append(drop, span{pos, full})
+			storeAt = span{c.Offset, 8 + c.Size}
 		}
-		pos += full
+		drop = append(drop, span{c.Offset, min(c.End(), end) - c.Offset})
 	}
 	removed := int64(0)
 	for _, d := range drop {
