@@ -235,6 +235,25 @@ func TestC2PAAfterAllLayers(t *testing.T) {
 					t.Errorf("watermark %s, soft bindings %+v", res.WatermarkID, v.SoftBindings)
 				}
 			}
+			// The other layers still read back after the manifest went in.
+			rep := verifyBytesWithAnchors(t, out, tc.name, ca)
+			if rep.C2PA.State == nil || *rep.C2PA.State != "trusted" {
+				t.Errorf("report c2pa %+v", rep.C2PA)
+			}
+			if slices.Contains(res.Layers, LayerMetadata) && !rep.Metadata.Present {
+				t.Error("metadata no longer found")
+			}
+			if res.WatermarkID != "" && (rep.Watermark.ID == nil || *rep.Watermark.ID != res.WatermarkID) {
+				t.Errorf("watermark %s not detected after c2pa: %+v", res.WatermarkID, rep.Watermark)
+			}
+			// One changed byte in the media invalidates the manifest.
+			bad := append([]byte(nil), out...)
+			bad[len(bad)/2] ^= 0x20
+			if r, err := Verify(context.Background(), bytes.NewReader(bad), VerifyOptions{Name: tc.name, TrustAnchors: ca}); err == nil && r.C2PA.Present {
+				if *r.C2PA.State != "invalid" {
+					t.Errorf("tampered: %s %v", *r.C2PA.State, r.C2PA.Codes)
+				}
+			}
 			t.Logf("layers %v watermark %q", res.Layers, res.WatermarkID)
 		})
 	}
