@@ -73,6 +73,9 @@ func TestAlgorithms(t *testing.T) {
 		if v := validateBytes(t, out, PNG, ca); v.State != StateTrusted {
 			t.Errorf("%s: %s %v", tc.name, v.State, v.Failures)
 		}
+		if tc.name == "ES256" {
+			continue // every other c2pa-rs test signs ES256
+		}
 		f := filepath.Join(dir, tc.name+".png")
 		caf := filepath.Join(dir, tc.name+"-ca.pem")
 		os.WriteFile(f, out, 0o644)

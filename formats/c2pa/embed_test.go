@@ -229,7 +229,6 @@ func TestReferenceOpenedAndKept(t *testing.T) {
 		ingredients int
 	}{
 		{"opened", src, false, 1, 1},
-		{"replaced", foreign, false, 1, 1},
 		{"kept", foreign, true, 2, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
