@@ -57,10 +57,3 @@ func reencodeWebP(ctx context.Context, j *Job, data []byte) ([]byte, error) {
 	}
 	return out.Bytes(), nil
 }
-
-// carryGIF returns the re-encoded GIF; image/gif keeps frames, delays,
-// disposal, palettes and the loop count itself.
-func carryGIF(src, encoded []byte) ([]byte, error) {
-	_ = src
-	return encoded, nil
-}

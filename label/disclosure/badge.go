@@ -405,7 +405,9 @@ func plan(size image.Point, lines []Line, o BadgeOptions) (*Badge, error) {
 	for _, c := range cands {
 		for _, mark := range marks {
 			lay, ok := p.fit(c.lines, capPx, mark, c.wrap)
-			last = lay
+			if lay.w > 0 {
+				last = lay
+			}
 			if ok {
 				best, bestForm = &lay, c.form
 				break
@@ -416,7 +418,10 @@ func plan(size image.Point, lines []Line, o BadgeOptions) (*Badge, error) {
 		}
 	}
 	if best == nil {
-		return nil, fmt.Errorf("%w: %d×%d px leaves no room for %d px capitals (smallest try %d×%d px, %.1f%% of the area, limit %.0f%%)",
+		if last.w == 0 {
+			return nil, fmt.Errorf("%w: %d×%d px is too narrow for one word at %d px capitals", ErrNoRoom, W, H, capPx)
+		}
+		return nil, fmt.Errorf("%w: %d×%d px leaves no room for %d px capitals (last try %d×%d px, %.1f%% of the area, limit %.0f%%)",
 			ErrNoRoom, W, H, capPx, last.w, last.h, 100*float64(last.w*last.h)/float64(W*H), 100*maxCov)
 	}
 	lay := *best
