@@ -15,7 +15,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"syscall"
 	"testing"
 	"time"
 
@@ -43,13 +42,6 @@ func loadPhoto(b testing.TB, name string, w, h int) *goimage.NRGBA {
 // cpuTime is this process's user+system CPU time. On the shared, loaded
 // machine wall time includes waiting for a core; with GOMAXPROCS=1 the
 // CPU time per operation is the number that says what one core needs.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 func reportCPU(b *testing.B, start time.Duration) {
 	b.ReportMetric(float64(cpuTime()-start)/float64(b.N)/1e6, "cpu-ms/op")

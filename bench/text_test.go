@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"syscall"
 	"testing"
 	"time"
 
@@ -31,13 +30,8 @@ func textCorpus(b *testing.B) []byte {
 // cpuTime is the process's user+system CPU time. The machine is shared,
 // so wall-clock MB/s understates speed; cpuMBps reports MB per CPU second
 // beside it (with GOMAXPROCS=1 that is one core, GC included).
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
-func reportCPU(b *testing.B, start time.Duration, bytesPerOp int) {
+func reportCPUThroughput(b *testing.B, start time.Duration, bytesPerOp int) {
 	if d := cpuTime() - start; d > 0 {
 		b.ReportMetric(float64(bytesPerOp)*float64(b.N)/1e6/d.Seconds(), "cpu-MB/s")
 	}
@@ -51,7 +45,7 @@ func BenchmarkTextLabel(b *testing.B) {
 	b.SetBytes(int64(len(doc)))
 	b.ReportAllocs()
 	c0 := cpuTime()
-	defer func() { reportCPU(b, c0, len(doc)) }()
+	defer func() { reportCPUThroughput(b, c0, len(doc)) }()
 	for b.Loop() {
 		out.Reset()
 		if _, err := label.Apply(context.Background(), bytes.NewReader(doc), &out, l, label.Options{Name: "a.txt"}); err != nil {
@@ -71,7 +65,7 @@ func BenchmarkTextVerify(b *testing.B) {
 	b.SetBytes(int64(len(marked)))
 	b.ReportAllocs()
 	c0 := cpuTime()
-	defer func() { reportCPU(b, c0, len(marked)) }()
+	defer func() { reportCPUThroughput(b, c0, len(marked)) }()
 	for b.Loop() {
 		rep, err := label.Verify(context.Background(), bytes.NewReader(marked), label.VerifyOptions{Name: "a.txt"})
 		if err != nil || !rep.Watermark.Present {
@@ -86,7 +80,7 @@ func BenchmarkTextCarrierEmbed(b *testing.B) {
 	b.SetBytes(int64(len(doc)))
 	b.ReportAllocs()
 	c0 := cpuTime()
-	defer func() { reportCPU(b, c0, len(doc)) }()
+	defer func() { reportCPUThroughput(b, c0, len(doc)) }()
 	for b.Loop() {
 		wmtext.Embed(doc, 42, nil, wmtext.Params{})
 	}
@@ -97,7 +91,7 @@ func BenchmarkTextCarrierDetect(b *testing.B) {
 	b.SetBytes(int64(len(doc)))
 	b.ReportAllocs()
 	c0 := cpuTime()
-	defer func() { reportCPU(b, c0, len(doc)) }()
+	defer func() { reportCPUThroughput(b, c0, len(doc)) }()
 	for b.Loop() {
 		if !wmtext.Detect(doc).Found {
 			b.Fatal("not found")

@@ -73,7 +73,7 @@ func applyBytes(t *testing.T, in []byte, name string, l Label, o Options) ([]byt
 	return out.Bytes(), res
 }
 
-func verifyBytes(t *testing.T, b []byte, name string, anchors []byte) Report {
+func verifyBytesWithAnchors(t *testing.T, b []byte, name string, anchors []byte) Report {
 	t.Helper()
 	rep, err := Verify(context.Background(), bytes.NewReader(b), VerifyOptions{Name: name, TrustAnchors: anchors})
 	if err != nil {
@@ -96,7 +96,7 @@ func TestApplyC2PA(t *testing.T) {
 			if !slices.Contains(res.Layers, LayerC2PA) || res.Layers[len(res.Layers)-1] != LayerC2PA {
 				t.Fatalf("layers %v: c2pa must be last", res.Layers)
 			}
-			rep := verifyBytes(t, out, tc.name, ca)
+			rep := verifyBytesWithAnchors(t, out, tc.name, ca)
 			c := rep.C2PA
 			if !c.Present || c.State == nil || *c.State != "trusted" || len(c.Codes) != 0 {
 				t.Fatalf("with anchors: %+v %v", c, c.Codes)
@@ -107,7 +107,7 @@ func TestApplyC2PA(t *testing.T) {
 			if c.Signer == nil || *c.Signer != "belgi label test" {
 				t.Errorf("signer %v", c.Signer)
 			}
-			rep = verifyBytes(t, out, tc.name, nil)
+			rep = verifyBytesWithAnchors(t, out, tc.name, nil)
 			if *rep.C2PA.State != "valid" || !slices.Equal(rep.C2PA.Codes, []string{c2pa.CodeCredentialUntrusted}) {
 				t.Errorf("without anchors: %s %v", *rep.C2PA.State, rep.C2PA.Codes)
 			}
@@ -177,7 +177,7 @@ func TestC2PAOnlyLayer(t *testing.T) {
 			if !slices.Equal(res.Layers, []Layer{LayerC2PA}) {
 				t.Fatalf("layers %v", res.Layers)
 			}
-			rep := verifyBytes(t, out, tc.name, ca)
+			rep := verifyBytesWithAnchors(t, out, tc.name, ca)
 			if *rep.C2PA.State != "trusted" {
 				t.Fatalf("%+v", rep.C2PA)
 			}

@@ -311,7 +311,7 @@ func runAudio(dir string, w io.Writer) error {
 	}
 	fmt.Fprintln(w, "\nColumns follow the attack table's rows in order.\n\n</details>")
 
-	fp, n, kinds := falsePositives(ctx, clips)
+	fp, n, kinds := audioFalsePositives(ctx, clips)
 	fmt.Fprintf(w, "\nFalse positives: %d detections in %d unmarked clips and excerpts (%s); %d of %d clips marked with another key detected with the public key.\n",
 		fp, n, kinds, otherKeyFP, otherKeyN)
 	return nil
@@ -328,7 +328,7 @@ func totalSeconds(cs []clip) float64 {
 // falsePositives searches unmarked audio: every corpus clip, excerpts of
 // 3, 5, 10 and 20 s at several offsets, and synthetic noise, silence,
 // tones and sweeps, until at least 1,000 clips have been searched.
-func falsePositives(ctx context.Context, clips []clip) (fp, n int, kinds string) {
+func audioFalsePositives(ctx context.Context, clips []clip) (fp, n int, kinds string) {
 	check := func(x []float32, rate, ch int) {
 		d, err := wmaudio.Detect(ctx, x, rate, ch, wmaudio.Options{})
 		n++
