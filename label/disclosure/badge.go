@@ -385,13 +385,17 @@ func plan(size image.Point, lines []Line, o BadgeOptions) (*Badge, error) {
 		lines []Line
 		form  Form
 		wrap  bool
+		tight bool // compact padding and line spacing, the last resort
 	}
 	var cands []candidate
 	if len(lines) > 0 {
-		cands = append(cands, candidate{lines, Long, false}, candidate{lines, Long, true})
+		cands = append(cands, candidate{lines, Long, false, false}, candidate{lines, Long, true, false})
 	}
 	if len(o.Short) > 0 {
-		cands = append(cands, candidate{o.Short, Short, false}, candidate{o.Short, Short, true})
+		cands = append(cands, candidate{o.Short, Short, false, false}, candidate{o.Short, Short, true, false},
+			// Three short lines on a small image (eu) need the space that
+			// generous padding would take; the letter size stays.
+			candidate{o.Short, Short, false, true}, candidate{o.Short, Short, true, true})
 	}
 	marks := []bool{o.AIMark}
 	if o.AIMark {
@@ -404,7 +408,7 @@ func plan(size image.Point, lines []Line, o BadgeOptions) (*Badge, error) {
 	// and then without the mark before moving on to a shorter candidate.
 	for _, c := range cands {
 		for _, mark := range marks {
-			lay, ok := p.fit(c.lines, capPx, mark, c.wrap)
+			lay, ok := p.fit(c.lines, capPx, mark, c.wrap, c.tight)
 			if lay.w > 0 {
 				last = lay
 			}
@@ -450,15 +454,15 @@ func plan(size image.Point, lines []Line, o BadgeOptions) (*Badge, error) {
 
 // fit lays lines out at capPx (raised to meet minH) and reports whether
 // the result fits the image.
-func (p *planner) fit(lines []Line, capPx int, mark, wrap bool) (layout, bool) {
-	lay, ok := p.layout(lines, capPx, mark, wrap)
+func (p *planner) fit(lines []Line, capPx int, mark, wrap, tight bool) (layout, bool) {
+	lay, ok := p.layout(lines, capPx, mark, wrap, tight)
 	for i := 0; ok && p.minH > 0 && lay.h < p.minH && i < 50; i++ {
 		// Height grows about linearly with the cap height.
 		next := int(math.Ceil(float64(lay.cap) * float64(p.minH) / float64(lay.h)))
 		if next <= lay.cap {
 			next = lay.cap + 1
 		}
-		lay, ok = p.layout(lines, next, mark, wrap)
+		lay, ok = p.layout(lines, next, mark, wrap, tight)
 	}
 	if !ok {
 		return lay, false
@@ -470,7 +474,7 @@ func (p *planner) fit(lines []Line, capPx int, mark, wrap bool) (layout, bool) {
 
 // layout measures lines at capPx. With wrap, each line is broken at spaces
 // to fit the available width; ok is false when a word alone is too wide.
-func (p *planner) layout(lines []Line, capPx int, mark, wrap bool) (layout, bool) {
+func (p *planner) layout(lines []Line, capPx int, mark, wrap, tight bool) (layout, bool) {
 	size := float64(capPx) / p.capRatio
 	face := faceFor(p.reg, size)
 	lay := layout{
@@ -480,6 +484,14 @@ func (p *planner) layout(lines []Line, capPx int, mark, wrap bool) (layout, bool
 		padV:  int(math.Round(float64(capPx) * 0.35)),
 		lineH: int(math.Ceil(size * 1.32)),
 		asc:   int(math.Round(size * 0.98)),
+	}
+	if tight {
+		// 1.2 em still clears descenders (0.24 em) from the next line's
+		// accented capitals (0.93 em).
+		lay.padH = int(math.Round(float64(capPx) * 0.4))
+		lay.padV = int(math.Round(float64(capPx) * 0.2))
+		lay.lineH = int(math.Ceil(size * 1.2))
+		lay.asc = int(math.Round(size * 0.95))
 	}
 	if mark {
 		lay.markGap = lay.padH

@@ -33,6 +33,18 @@ func TestOCRReadsBadge(t *testing.T) {
 		name string
 		img  image.Image
 	}
+	// The compact three-line short form on a small eu image.
+	t.Run("320x213-eu-compact", func(t *testing.T) {
+		t.Parallel()
+		langs := []string{"kk", "ru", "en"}
+		long := disclosure.Default.Lines(disclosure.Generated, disclosure.Long, langs, nil)
+		short := disclosure.Default.Lines(disclosure.Generated, disclosure.Short, langs, nil)
+		out, badge, err := disclosure.Stamp(resize(photo, image.Pt(320, 213)), long, disclosure.BadgeOptions{Short: short, Corner: disclosure.TopRight})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkOCR(t, tess, "320x213/photo-coffee/kk-ru-en", out, badge)
+	})
 	sizes := []image.Point{{512, 512}, {1920, 1080}}
 	for _, sz := range sizes {
 		bgs := []bg{
