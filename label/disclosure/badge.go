@@ -616,10 +616,22 @@ func fillRoundRect(dst *image.RGBA, r image.Rectangle, rad float64, c color.NRGB
 func fillRoundRectAlpha(m *image.Alpha, r image.Rectangle, rad float64) {
 	rad = min(rad, float64(r.Dx())/2, float64(r.Dy())/2)
 	w, h := float64(r.Dx()), float64(r.Dy())
+	corner := int(math.Ceil(rad)) // rows and columns that can be partly covered
 	for y := r.Min.Y; y < r.Max.Y; y++ {
+		row := m.Pix[m.PixOffset(r.Min.X, y) : m.PixOffset(r.Min.X, y)+r.Dx()]
+		for i := range row {
+			row[i] = 255
+		}
 		py := float64(y-r.Min.Y) + 0.5
-		for x := r.Min.X; x < r.Max.X; x++ {
-			px := float64(x-r.Min.X) + 0.5
+		if y-r.Min.Y >= corner && r.Max.Y-y > corner {
+			continue // a straight row: fully covered
+		}
+		for i := 0; i < len(row); i++ {
+			if i >= corner && len(row)-i > corner {
+				i = len(row) - corner - 1 // jump over the straight middle
+				continue
+			}
+			px := float64(i) + 0.5
 			cx, cy := px, py
 			switch {
 			case px < rad:
@@ -633,11 +645,10 @@ func fillRoundRectAlpha(m *image.Alpha, r image.Rectangle, rad float64) {
 			case py > h-rad:
 				cy = h - rad
 			}
-			a := 1.0
 			if cx != px || cy != py {
-				a = rad - math.Hypot(px-cx, py-cy) + 0.5
+				a := rad - math.Hypot(px-cx, py-cy) + 0.5
+				row[i] = uint8(math.Round(255 * min(1, max(0, a))))
 			}
-			m.Pix[m.PixOffset(x, y)] = uint8(math.Round(255 * min(1, max(0, a))))
 		}
 	}
 }
