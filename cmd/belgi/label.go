@@ -26,6 +26,7 @@ type labelFlags struct {
 	jobs                                                                                          int
 	inPlace, writePrompt, quiet, dryRun, skipLabelled, burnIn                                     bool
 	c2pa                                                                                          c2paFlags
+	disc                                                                                          disclosureFlags
 }
 
 func (f *labelFlags) register(fs *flag.FlagSet) {
@@ -52,6 +53,7 @@ func (f *labelFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.textNotice, "text-notice", "start", "text: put the visible notice at the start or end")
 	fs.BoolVar(&f.burnIn, "burn-in", false, "video: re-encode with ffmpeg to draw the badge (and watermark) into every frame")
 	f.c2pa.register(fs)
+	f.disc.register(fs)
 }
 
 func (f *labelFlags) build() (label.Label, label.Options, error) {
@@ -78,6 +80,9 @@ func (f *labelFlags) build() (label.Label, label.Options, error) {
 		return l, label.Options{}, fmt.Errorf("--text-notice %q: want start or end", f.textNotice)
 	}
 	o := label.Options{Layers: layers, BurnIn: f.burnIn, Text: label.TextOptions{Placement: label.TextPlacement(f.textNotice)}}
+	if err := f.disc.apply(&o); err != nil {
+		return l, label.Options{}, err
+	}
 	if err := f.c2pa.apply(&o.C2PA); err != nil {
 		return l, o, err
 	}
