@@ -340,7 +340,10 @@ func runImage(dir string, w io.Writer) error {
 		fmt.Fprintf(os.Stderr, ".")
 	})
 	fmt.Fprintln(os.Stderr)
-	fp := falsePositives(imgs, *fpViews)
+	var fp fpStats
+	if *fpViews > 0 {
+		fp = falsePositives(imgs, *fpViews)
+	}
 	writeImageReport(w, dir, evals, imageAttacks, fp, time.Since(start))
 	return nil
 }
@@ -420,7 +423,9 @@ func writeImageReport(w io.Writer, dir string, evals []imageEval, attacks []atta
 			fmt.Fprintf(w, "\nNot embeddable: %s (%dx%d): %v\n", e.name, e.w, e.h, e.embedErr)
 		}
 	}
-	fp.write(w)
+	if fp.views > 0 {
+		fp.write(w)
+	}
 }
 
 // fpStats summarises detection on unmarked views.
