@@ -71,4 +71,3 @@ func TestImageFloorsShared(t *testing.T) {
 		}
 	}
 }
-
