@@ -334,11 +334,14 @@ func runImage(dir string, w io.Writer) error {
 	if len(imgs) == 0 {
 		return fmt.Errorf("no images under %s", dir)
 	}
-	evals := make([]imageEval, len(imgs))
-	parallel(len(imgs), func(i int) {
-		evals[i] = evalOne(i, names[i], imgs[i], imageAttacks)
-		fmt.Fprintf(os.Stderr, ".")
-	})
+	var evals []imageEval
+	if !*fpOnly {
+		evals = make([]imageEval, len(imgs))
+		parallel(len(imgs), func(i int) {
+			evals[i] = evalOne(i, names[i], imgs[i], imageAttacks)
+			fmt.Fprintf(os.Stderr, ".")
+		})
+	}
 	fmt.Fprintln(os.Stderr)
 	var fp fpStats
 	if *fpViews > 0 {
@@ -349,6 +352,11 @@ func runImage(dir string, w io.Writer) error {
 }
 
 func writeImageReport(w io.Writer, dir string, evals []imageEval, attacks []attack, fp fpStats, took time.Duration) {
+	if len(evals) == 0 {
+		fmt.Fprintf(w, "Corpus `%s`, false positives only. Run took %s.\n", dir, took.Round(time.Second))
+		fp.write(w)
+		return
+	}
 	var big, small []imageEval
 	failed := 0
 	for _, e := range evals {
@@ -642,3 +650,5 @@ func synthetic(k int) goimage.Image {
 var _ = payload.DefaultPFA
 
 var fpViews = flag.Int("fp-views", 10000, "least number of unmarked views for the false-positive count")
+
+var fpOnly = flag.Bool("fp-only", false, "skip the attacks; only count false positives")
