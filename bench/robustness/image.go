@@ -326,6 +326,9 @@ func parallel(n int, f func(i int)) {
 const minEvalSide = 512
 
 func runImage(dir string, w io.Writer) error {
+	if *skyPanel != "" {
+		return writeSkyPanel(dir, *skyPanel, w)
+	}
 	start := time.Now()
 	names, imgs, err := loadCorpus(dir)
 	if err != nil {
