@@ -112,9 +112,11 @@ func benchDetectSearch(b *testing.B, w, h int, marked bool) {
 	reportCPU(b, c0)
 }
 
-func BenchmarkImageWatermarkDetect1080pRotated(b *testing.B)  { benchDetectSearch(b, 1920, 1080, true) }
-func BenchmarkImageWatermarkDetect1080pUnmarked(b *testing.B) { benchDetectSearch(b, 1920, 1080, false) }
-func BenchmarkImageWatermarkDetect4KRotated(b *testing.B)     { benchDetectSearch(b, 3840, 2160, true) }
+func BenchmarkImageWatermarkDetect1080pRotated(b *testing.B) { benchDetectSearch(b, 1920, 1080, true) }
+func BenchmarkImageWatermarkDetect1080pUnmarked(b *testing.B) {
+	benchDetectSearch(b, 1920, 1080, false)
+}
+func BenchmarkImageWatermarkDetect4KRotated(b *testing.B) { benchDetectSearch(b, 3840, 2160, true) }
 
 func BenchmarkImageWatermarkEmbed1080p(b *testing.B)  { benchEmbed(b, 1920, 1080) }
 func BenchmarkImageWatermarkDetect1080p(b *testing.B) { benchDetect(b, 1920, 1080) }
