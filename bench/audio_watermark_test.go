@@ -11,7 +11,6 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
-	"syscall"
 	"testing"
 	"time"
 
@@ -52,14 +51,6 @@ func realtime(b *testing.B, sec float64, cpu0 time.Duration) {
 	if c := cpuTime() - cpu0; c > 0 {
 		b.ReportMetric(sec*float64(b.N)/c.Seconds(), "x-realtime-cpu")
 	}
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func BenchmarkAudioWatermarkEmbed(b *testing.B) {

@@ -39,6 +39,12 @@ type Input struct {
 }
 
 func newInput(r io.Reader, name string) (*Input, error) {
+	if f, ok := r.(*os.File); ok {
+		// Pipes and terminals (stdin) are files without random access.
+		if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+			r = struct{ io.Reader }{f}
+		}
+	}
 	in := &Input{Name: name, r: r}
 	if _, ok := r.(io.ReaderAt); !ok {
 		in.br = bufio.NewReaderSize(r, formats.HeaderSize)

@@ -16,14 +16,16 @@ import (
 
 	"github.com/belgi/belgi/formats"
 	"github.com/belgi/belgi/formats/exif"
+	"github.com/belgi/belgi/formats/gif"
 	"github.com/belgi/belgi/formats/jpeg"
 	"github.com/belgi/belgi/formats/png"
+	"github.com/belgi/belgi/formats/webp"
 	"github.com/belgi/belgi/formats/xmp"
 	"github.com/belgi/belgi/label/disclosure"
 )
 
 // imageFormats are the still/animated image containers handled here.
-var imageFormats = []formats.Format{formats.JPEG, formats.PNG}
+var imageFormats = []formats.Format{formats.JPEG, formats.PNG, formats.WebP, formats.GIF}
 
 func init() { refreshImageHandlers() }
 
@@ -54,11 +56,17 @@ func applyImage(ctx context.Context, j *Job) error {
 	var size int64
 	if imagePixelLayers(j) {
 		b, err := reencodeImage(ctx, j)
-		if err != nil {
+		switch {
+		case err == nil:
+			src, size = bytes.NewReader(b), int64(len(b))
+		case errors.Is(err, ErrLayerUnavailable) && !explicitPixelLayer(j) && j.Layers[LayerMetadata]:
+			// Pixel layers were only defaults: label what can be labelled.
+			j.Result.Warnings = append(j.Result.Warnings, err.Error()+"; metadata only")
+		default:
 			return err
 		}
-		src, size = bytes.NewReader(b), int64(len(b))
-	} else if j.In.Format != formats.JPEG || !j.Layers[LayerMetadata] {
+	}
+	if src == nil && (j.In.Format != formats.JPEG || !j.Layers[LayerMetadata]) {
 		// JPEG needs one pass; the others read metadata first, so they
 		// need the input twice (free for files, spooled for streams).
 		ra, n, err := j.In.ReaderAt()
@@ -85,6 +93,10 @@ func applyImage(ctx context.Context, j *Job) error {
 		err = spliceJPEG(ctx, j, r)
 	case formats.PNG:
 		err = splicePNG(ctx, j, src, size)
+	case formats.WebP:
+		err = spliceWebP(ctx, j, src, size)
+	case formats.GIF:
+		err = spliceGIF(ctx, j, src, size)
 	default:
 		err = fmt.Errorf("%w: metadata for %s", ErrLayerUnavailable, j.In.Format)
 	}
@@ -95,12 +107,21 @@ func applyImage(ctx context.Context, j *Job) error {
 	return nil
 }
 
+func explicitPixelLayer(j *Job) bool {
+	for _, s := range imageStages {
+		if j.Opts.explicit(s.layer) {
+			return true
+		}
+	}
+	return false
+}
+
 // corrupt marks format parse errors as ErrCorrupt for callers.
 func corrupt(f formats.Format, err error) error {
 	if err == nil {
 		return nil
 	}
-	for _, c := range []error{jpeg.ErrCorrupt, png.ErrCorrupt, xmp.ErrCorrupt, exif.ErrCorrupt} {
+	for _, c := range []error{jpeg.ErrCorrupt, png.ErrCorrupt, webp.ErrCorrupt, gif.ErrCorrupt, xmp.ErrCorrupt, exif.ErrCorrupt} {
 		if isErr(err, c) {
 			return fmt.Errorf("%w: %w", ErrCorrupt, err)
 		}
@@ -200,6 +221,41 @@ func splicePNG(ctx context.Context, j *Job, src io.ReaderAt, size int64) error {
 	return corrupt(formats.PNG, png.Rewrite(io.NewSectionReader(src, 0, size), j.Out, e))
 }
 
+func spliceWebP(ctx context.Context, j *Job, src io.ReaderAt, size int64) error {
+	m, err := webp.ReadMetadata(src, size)
+	if err != nil {
+		return corrupt(formats.WebP, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	packet, err := xmpForLabel(j.Label, j.Result, m.XMP)
+	if err != nil {
+		return err
+	}
+	e := webp.Edit{XMP: packet}
+	if m.EXIF == nil {
+		e.EXIF = minimalEXIF(j.Label)
+	}
+	return corrupt(formats.WebP, webp.Rewrite(src, size, j.Out, e))
+}
+
+// spliceGIF writes XMP only: GIF has no EXIF.
+func spliceGIF(ctx context.Context, j *Job, src io.ReaderAt, size int64) error {
+	m, err := gif.ReadMetadata(io.NewSectionReader(src, 0, size))
+	if err != nil {
+		return corrupt(formats.GIF, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	packet, err := xmpForLabel(j.Label, j.Result, m.XMP)
+	if err != nil {
+		return err
+	}
+	return corrupt(formats.GIF, gif.Rewrite(io.NewSectionReader(src, 0, size), j.Out, gif.Edit{XMP: packet}))
+}
+
 // verifyImage reads every metadata marker of an image, then runs the pixel
 // verifiers (watermark detection) on the decoded image when there are any.
 func verifyImage(ctx context.Context, in *Input, rep *Report) error {
@@ -236,6 +292,35 @@ func verifyImage(ctx context.Context, in *Input, rep *Report) error {
 		readPNGTexts(m.Texts, rep)
 		rep.Warnings = append(rep.Warnings, m.Warnings...)
 		if m.CaBX {
+			rep.addSource("c2pa")
+		}
+	case formats.WebP:
+		m, err := webp.ReadMetadata(ra, size)
+		if err != nil {
+			return corrupt(in.Format, err)
+		}
+		if m.XMP != nil {
+			readXMPInto(m.XMP, rep)
+		}
+		readEXIFInto(m.EXIF, rep)
+		if m.C2PA {
+			rep.addSource("c2pa")
+		}
+	case formats.GIF:
+		m, err := gif.ReadMetadata(sec())
+		if err != nil {
+			return corrupt(in.Format, err)
+		}
+		if m.XMP != nil {
+			readXMPInto(m.XMP, rep)
+		}
+		for _, c := range m.Comments {
+			if isDisclosureText(c) {
+				rep.Metadata.Present = true
+				rep.addSource("gif:Comment")
+			}
+		}
+		if m.C2PA {
 			rep.addSource("c2pa")
 		}
 	}

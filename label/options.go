@@ -49,9 +49,11 @@ type Options struct {
 	// BurnIn re-encodes video (with ffmpeg) to draw the badge and embed the watermark in every frame.
 	BurnIn bool
 
-	Watermark  WatermarkOptions
-	Disclosure DisclosureOptions
-	C2PA       C2PAOptions
+	Watermark   WatermarkOptions
+	Disclosure  DisclosureOptions
+	AudioNotice AudioNoticeOptions
+	C2PA        C2PAOptions
+	Text        TextOptions
 }
 
 func (o *Options) explicit(l Layer) bool {

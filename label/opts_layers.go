@@ -1,9 +1,15 @@
 package label
 
 import (
+	"crypto"
+	"crypto/x509"
+	"errors"
+	"fmt"
 	"image/color"
 
 	"golang.org/x/image/font/opentype"
+
+	"github.com/belgi/belgi/formats/c2pa"
 )
 
 // WatermarkOptions configure the invisible watermark (image, audio, text).
@@ -41,7 +47,50 @@ type DisclosureOptions struct {
 	Text, Backdrop color.NRGBA
 }
 
-// C2PAOptions configure the signed C2PA manifest.
-type C2PAOptions struct{}
+// C2PAOptions configure the signed C2PA manifest. Setting a key and
+// certificate chain turns the c2pa layer on.
+type C2PAOptions struct {
+	// CertChain is the signer's certificate chain, leaf first. C2PA
+	// validators want the leaf to carry EKU emailProtection (or
+	// documentSigning where allowed), key usage digitalSignature, CA:FALSE
+	// and an authority key identifier; `belgi keys dev` makes such a pair
+	// for testing.
+	CertChain []*x509.Certificate
+	// Key is the leaf's private key: ECDSA P-256/P-384 (ES256/ES384),
+	// Ed25519 or RSA (PS256).
+	Key crypto.Signer
+	// TSAURL, when set, asks this RFC 3161 time-stamping authority for a
+	// timestamp over the signature (sigTst2), so the manifest stays valid
+	// after the certificate expires. Empty (the default) means no network.
+	TSAURL string
+	// KeepProvenance keeps a manifest by another issuer as the parent
+	// ingredient; without it an existing manifest is replaced.
+	KeepProvenance bool
+}
 
-func (c *C2PAOptions) configured() bool { return false }
+func (c *C2PAOptions) configured() bool { return c.Key != nil && len(c.CertChain) > 0 }
+
+// LoadPEM sets CertChain and Key from PEM: certPEM holds the chain (leaf
+// first), keyPEM a PKCS#8, SEC1 or PKCS#1 private key.
+func (c *C2PAOptions) LoadPEM(certPEM, keyPEM []byte) error {
+	s, err := c2pa.ParseSigner(certPEM, keyPEM)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalidOptions, err)
+	}
+	c.CertChain, c.Key = s.Chain, s.Key
+	return nil
+}
+
+func (c *C2PAOptions) signer() (*c2pa.Signer, error) {
+	if !c.configured() {
+		return nil, errors.New("no signing key and certificate (C2PAOptions.Key, CertChain)")
+	}
+	s := &c2pa.Signer{Chain: c.CertChain, Key: c.Key}
+	if err := s.Check(); err != nil {
+		return nil, err
+	}
+	if c.TSAURL != "" {
+		s.Timestamper = &c2pa.HTTPTimestamper{URL: c.TSAURL}
+	}
+	return s, nil
+}

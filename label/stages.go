@@ -74,6 +74,9 @@ type PCM struct {
 	Rate     int
 	Channels int
 	Samples  []float32
+	// Lead counts the frames a stage inserted before the original start
+	// (an audible notice), so markers such as WAV cue points can follow.
+	Lead int
 }
 
 type audioStage struct {

@@ -50,6 +50,10 @@ func applyVideo(ctx context.Context, j *Job) error {
 	if err != nil {
 		return err
 	}
+	orig, err := mp4.Read(ra, size)
+	if err != nil {
+		return videoErr(err)
+	}
 	if j.Opts.BurnIn {
 		f, err := burnIn(ctx, j, ra, size)
 		if err != nil {
@@ -65,6 +69,9 @@ func applyVideo(ctx context.Context, j *Job) error {
 	info, err := mp4.Read(ra, size)
 	if err != nil {
 		return videoErr(err)
+	}
+	if info.XMP == nil {
+		info.XMP = orig.XMP // re-encoding drops it; keep foreign properties
 	}
 	e, err := videoEdit(j, info)
 	if err != nil {

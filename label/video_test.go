@@ -70,9 +70,18 @@ func TestVideoFixtures(t *testing.T) {
 	extool.Need(t, "ffmpeg")
 	extool.Need(t, "ffprobe")
 	extool.Need(t, "exiftool")
-	for _, src := range videoFixtures(t) {
+	srcs := videoFixtures(t)
+	// A MOV that decodes (the shared one has no samples): the same media
+	// stream-copied into QuickTime's container by ffmpeg.
+	mov := filepath.Join(t.TempDir(), "prog_8s_copy.mov")
+	run(t, "ffmpeg", "-v", "error", "-i", filepath.Join(filepath.Dir(srcs[0]), "mp4ff_prog_8s.mp4"), "-map", "0", "-c", "copy", "-f", "mov", mov)
+	for _, src := range append(srcs, mov) {
 		t.Run(filepath.Base(src), func(t *testing.T) {
-			decodes := exec.Command("ffmpeg", "-v", "error", "-i", src, "-map", "0", "-f", "null", "-").Run() == nil
+			t.Parallel()
+			// Cheap stand-in for "ffmpeg decodes it": demuxing and parsing
+			// every packet reports nothing (the output is fully decoded below).
+			msg, err := exec.Command("ffmpeg", "-v", "error", "-i", src, "-map", "0", "-c", "copy", "-f", "null", "-").CombinedOutput()
+			decodes := err == nil && len(bytes.TrimSpace(msg)) == 0
 			dir := t.TempDir()
 			once := filepath.Join(dir, "once"+filepath.Ext(src))
 			out := filepath.Join(dir, "out"+filepath.Ext(src))
@@ -109,10 +118,20 @@ func TestVideoFixtures(t *testing.T) {
 			if !strings.Contains(ex, "trainedAlgorithmicMedia") {
 				t.Errorf("exiftool DigitalSourceType: %q", ex)
 			}
+			ex = run(t, "exiftool", "-G1", "-s", "-Keys:Description", "-Keys:Software", out)
+			if strings.Count(ex, "Жасанды интеллект") != 1 || strings.Count(ex, "[Keys]") != 2 {
+				t.Errorf("exiftool QuickTime keys:\n%s", ex)
+			}
 			if !decodes {
 				return // sample_qt.mov has no sample data: metadata checks only
 			}
+			if msg := run(t, "ffmpeg", "-v", "error", "-i", out, "-map", "0", "-c:s", "copy", "-f", "null", "-"); strings.TrimSpace(msg) != "" {
+				t.Errorf("ffmpeg decoding the output reports: %s", msg)
+			}
 			nIn := len(strings.Fields(run(t, "ffprobe", "-v", "error", "-show_entries", "stream=index", "-of", "csv=p=0", src)))
+			if msg := run(t, "ffprobe", "-v", "error", out); strings.TrimSpace(msg) != "" {
+				t.Errorf("ffprobe reports: %s", msg)
+			}
 			probe := run(t, "ffprobe", "-v", "error", "-show_entries", "stream=index,codec_name:stream_disposition=default:stream_tags=language", "-of", "csv=p=0", out)
 			var subs []string
 			for _, line := range strings.Split(strings.TrimSpace(probe), "\n") {

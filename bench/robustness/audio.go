@@ -278,7 +278,7 @@ func runAudio(dir string, w io.Writer) error {
 	}
 	all := make([]clipResult, len(clips))
 	errs := make([]error, len(clips))
-	parallel(len(clips), func(i int, tmp string) { all[i], errs[i] = evalClip(i, clips[i], tmp) }, tmp)
+	audioParallel(len(clips), func(i int, tmp string) { all[i], errs[i] = evalClip(i, clips[i], tmp) }, tmp)
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
@@ -336,7 +336,7 @@ func runAudio(dir string, w io.Writer) error {
 			snrs[0], snrs[len(snrs)/2], snrs[len(snrs)-1])
 	}
 	fmt.Fprintf(w, "\nThis run (%d workers on a machine shared with other jobs, wall clock; see the benchmarks for speed): embed %.0f× realtime, detect %.0f× realtime per worker (whole-clip calls, including the speed search).\n",
-		workers(), embedSec/embedDur, detSec/detDur)
+		audioWorkers(), embedSec/embedDur, detSec/detDur)
 
 	// per clip
 	fmt.Fprint(w, "\n<details><summary>per clip</summary>\n\n")
@@ -353,7 +353,7 @@ func runAudio(dir string, w io.Writer) error {
 	}
 	fmt.Fprintln(w, "\nColumns follow the attack table's rows in order.\n\n</details>")
 
-	fp, n, kinds := falsePositives(ctx, clips)
+	fp, n, kinds := audioFalsePositives(ctx, clips)
 	fmt.Fprintf(w, "\nFalse positives: %d detections in %d unmarked clips and excerpts (%s); %d of %d clips marked with another key detected with the public key.\n",
 		fp, n, kinds, otherKeyFP, otherKeyN)
 	return nil
@@ -367,10 +367,10 @@ func totalSeconds(cs []clip) float64 {
 	return s
 }
 
-// falsePositives searches unmarked audio: every corpus clip, excerpts of
+// audioFalsePositives searches unmarked audio: every corpus clip, excerpts of
 // 3, 5, 10 and 20 s at several offsets, and synthetic noise, silence,
 // tones and sweeps, until at least 1,000 clips have been searched.
-func falsePositives(ctx context.Context, clips []clip) (fp, n int, kinds string) {
+func audioFalsePositives(ctx context.Context, clips []clip) (fp, n int, kinds string) {
 	type job struct {
 		x        []float32
 		rate, ch int
@@ -429,7 +429,7 @@ func falsePositives(ctx context.Context, clips []clip) (fp, n int, kinds string)
 		ns++
 	}
 	found := make([]bool, len(jobs))
-	parallel(len(jobs), func(i int, _ string) {
+	audioParallel(len(jobs), func(i int, _ string) {
 		d, err := wmaudio.Detect(ctx, jobs[i].x, jobs[i].rate, jobs[i].ch, wmaudio.Options{})
 		if err == nil && d.Present {
 			found[i] = true
@@ -444,15 +444,15 @@ func falsePositives(ctx context.Context, clips []clip) (fp, n int, kinds string)
 	return fp, len(jobs), fmt.Sprintf("%d whole corpus clips, %d excerpts of 3, 5 and 10 s, %d synthetic 3–7 s clips: white and brown noise, near-silence, tones, sweeps", nc, ne, ns)
 }
 
-// workers is how many clips are evaluated at once.
-func workers() int { return max(1, runtime.GOMAXPROCS(0)) }
+// audioWorkers is how many clips are evaluated at once.
+func audioWorkers() int { return max(1, runtime.GOMAXPROCS(0)) }
 
-// parallel runs f(i, dir) for i < n on workers() goroutines; when base is
+// audioParallel runs f(i, dir) for i < n on audioWorkers() goroutines; when base is
 // not empty each worker gets its own subdirectory of it.
-func parallel(n int, f func(i int, dir string), base string) {
+func audioParallel(n int, f func(i int, dir string), base string) {
 	var wg sync.WaitGroup
 	next := make(chan int)
-	for w := 0; w < workers(); w++ {
+	for w := 0; w < audioWorkers(); w++ {
 		dir := ""
 		if base != "" {
 			dir = filepath.Join(base, strconv.Itoa(w))

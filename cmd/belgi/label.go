@@ -24,6 +24,7 @@ type labelFlags struct {
 	from, report                                                                                  string
 	jobs                                                                                          int
 	inPlace, writePrompt, quiet, dryRun, skipLabelled, burnIn                                     bool
+	c2pa                                                                                          c2paFlags
 }
 
 func (f *labelFlags) register(fs *flag.FlagSet) {
@@ -48,6 +49,7 @@ func (f *labelFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.report, "report", "", "write a JSON Lines report to `FILE` (one record per file)")
 	fs.BoolVar(&f.quiet, "q", false, "print errors only")
 	fs.BoolVar(&f.burnIn, "burn-in", false, "video: re-encode with ffmpeg to draw the badge (and watermark) into every frame")
+	f.c2pa.register(fs)
 }
 
 func (f *labelFlags) build() (label.Label, label.Options, error) {
@@ -70,7 +72,11 @@ func (f *labelFlags) build() (label.Label, label.Options, error) {
 	if err := l.Normalize(); err != nil {
 		return l, label.Options{}, err
 	}
-	return l, label.Options{Layers: layers, BurnIn: f.burnIn}, nil
+	o := label.Options{Layers: layers, BurnIn: f.burnIn}
+	if err := f.c2pa.apply(&o.C2PA); err != nil {
+		return l, o, err
+	}
+	return l, o, nil
 }
 
 func runLabel(args []string, stdout, stderr io.Writer) int {
@@ -160,7 +166,11 @@ Flags:
 		defer report.Close()
 	}
 	bar := newProgressBar(stderr)
-	cfg.Report = recordPrinter{report: report, out: stdout, errOut: stderr, quiet: f.quiet || bar != nil}
+	printer := recordPrinter{out: stdout, errOut: stderr, quiet: f.quiet || bar != nil}
+	if report != nil {
+		printer.report = report // not a nil *os.File in a non-nil interface
+	}
+	cfg.Report = printer
 	if bar != nil {
 		cfg.Progress = bar.update
 	}

@@ -29,6 +29,7 @@ func commands() []command {
 	return []command{
 		{"label", "label files (metadata, watermark, disclosure, c2pa)", runLabel},
 		{"verify", "report which layers files carry", runVerify},
+		{"keys", "write development C2PA signing keys (keys dev; testing only)", runKeys},
 		{"tdm", "write and check AI-training reservations (site, check)", runTDM},
 		{"serve", "label and verify over HTTP for pipelines in any language", runServe},
 		{"version", "print the version", func([]string, io.Writer, io.Writer) int { fmt.Println("belgi", version); return exitOK }},

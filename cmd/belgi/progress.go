@@ -7,6 +7,8 @@ import (
 	"os"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/belgi/belgi/formats"
 	"github.com/belgi/belgi/label/batch"
 )
@@ -25,8 +27,7 @@ func newProgressBar(w io.Writer) *progressBar {
 	if !ok {
 		return nil
 	}
-	st, err := f.Stat()
-	if err != nil || st.Mode()&os.ModeCharDevice == 0 {
+	if !term.IsTerminal(int(f.Fd())) { // /dev/null is a char device, not a terminal
 		return nil
 	}
 	return &progressBar{w: w}

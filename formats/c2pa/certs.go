@@ -2,6 +2,7 @@ package c2pa
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rsa"
@@ -22,6 +23,18 @@ var (
 	oidEKUOCSPSigning     = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 9}
 	oidEKUDocumentSigning = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 36}
 )
+
+// DocumentSigningEKUs are the EKUs c2pa-rs's own allow-list adds beyond
+// emailProtection (valid_eku_oids.cfg): documentSigning, Microsoft C2PA and
+// C2PA claim signing. Pass them as ValidateOptions.ExtraEKUs to accept
+// such signers.
+func DocumentSigningEKUs() []asn1.ObjectIdentifier {
+	return []asn1.ObjectIdentifier{
+		oidEKUDocumentSigning,
+		{1, 3, 6, 1, 4, 1, 311, 76, 59, 1, 9},
+		{1, 3, 6, 1, 4, 1, 62558, 2, 1},
+	}
+}
 
 // ParseCertificatesPEM reads every CERTIFICATE block of a PEM bundle.
 func ParseCertificatesPEM(data []byte) ([]*x509.Certificate, error) {
@@ -45,6 +58,51 @@ func ParseCertificatesPEM(data []byte) ([]*x509.Certificate, error) {
 		return nil, errors.New("c2pa: no CERTIFICATE in PEM data")
 	}
 	return out, nil
+}
+
+// ParseSigner reads a signer from PEM: certPEM holds the chain (leaf
+// first), keyPEM the private key as PKCS#8, SEC1 (EC) or PKCS#1 (RSA).
+func ParseSigner(certPEM, keyPEM []byte) (*Signer, error) {
+	chain, err := ParseCertificatesPEM(certPEM)
+	if err != nil {
+		return nil, err
+	}
+	var key crypto.Signer
+	for {
+		var b *pem.Block
+		b, keyPEM = pem.Decode(keyPEM)
+		if b == nil {
+			break
+		}
+		var k any
+		switch b.Type {
+		case "PRIVATE KEY":
+			k, err = x509.ParsePKCS8PrivateKey(b.Bytes)
+		case "EC PRIVATE KEY":
+			k, err = x509.ParseECPrivateKey(b.Bytes)
+		case "RSA PRIVATE KEY":
+			k, err = x509.ParsePKCS1PrivateKey(b.Bytes)
+		default:
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("c2pa: private key: %w", err)
+		}
+		s, ok := k.(crypto.Signer)
+		if !ok {
+			return nil, fmt.Errorf("c2pa: private key of type %T cannot sign", k)
+		}
+		key = s
+		break
+	}
+	if key == nil {
+		return nil, errors.New("c2pa: no PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY in PEM data")
+	}
+	s := &Signer{Chain: chain, Key: key}
+	if err := s.Check(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 func isSelfSigned(c *x509.Certificate) bool {
@@ -240,15 +298,28 @@ func chainTrusted(chain []*x509.Certificate, anchors []*x509.Certificate, t time
 	if len(anchors) == 0 || len(chain) == 0 {
 		return false
 	}
+	// crypto/x509 leaves RSASSA-PSS keys unparsed; fill them in on copies
+	// so that chains of PSS certificates verify.
+	withKey := func(c *x509.Certificate) *x509.Certificate {
+		if c.PublicKey != nil {
+			return c
+		}
+		cc := *c
+		cc.PublicKey = publicKey(c)
+		if _, ok := cc.PublicKey.(*rsa.PublicKey); ok {
+			cc.PublicKeyAlgorithm = x509.RSA
+		}
+		return &cc
+	}
 	roots := x509.NewCertPool()
 	for _, a := range anchors {
-		roots.AddCert(a)
+		roots.AddCert(withKey(a))
 	}
 	inter := x509.NewCertPool()
 	for _, c := range chain[1:] {
-		inter.AddCert(c)
+		inter.AddCert(withKey(c))
 	}
-	_, err := chain[0].Verify(x509.VerifyOptions{
+	_, err := withKey(chain[0]).Verify(x509.VerifyOptions{
 		Roots: roots, Intermediates: inter, CurrentTime: t,
 		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
 	})

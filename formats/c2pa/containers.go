@@ -64,9 +64,12 @@ func (p piece) size(storeLen int64) int64 {
 // layout is what scanning an input finds: the existing store (if any) and
 // how to lay out an output that carries a new one.
 type layout struct {
-	c        Container
-	store    []byte // existing manifest store, nil if none
-	wrapLen  func(storeLen int) int64
+	c       Container
+	store   []byte // existing manifest store, nil if none
+	wrapLen func(storeLen int) int64
+	// exclLen, when set, is the data-hash exclusion for a store of n
+	// bytes when it differs from wrapLen (RIFF: without the pad byte).
+	exclLen  func(storeLen int) int64
 	wrap     func(store []byte) []byte
 	pieces   func(wrapLen int64) ([]piece, error)
 	textBody []byte // Text: the NFC text without a wrapper
@@ -317,6 +320,7 @@ func scanRIFF(r io.ReaderAt, size int64) (*layout, error) {
 	}
 	l := &layout{c: RIFF, store: store}
 	l.wrapLen = func(n int) int64 { return int64(8 + n + n&1) }
+	l.exclLen = func(n int) int64 { return int64(8 + n) }
 	l.wrap = func(st []byte) []byte {
 		out := append([]byte("C2PA"), 0, 0, 0, 0)
 		binary.LittleEndian.PutUint32(out[4:], uint32(len(st)))

@@ -115,14 +115,23 @@ func (s *Signer) signClaim(ctx context.Context, claim []byte, size int) ([]byte,
 		msg := cose.NewSign1Message()
 		msg.Headers.Protected.SetAlgorithm(alg)
 		msg.Headers.Protected[cose.HeaderLabelX5Chain] = s.x5chain()
-		msg.Headers.RawProtected = prot // sign exactly the bytes we embed
+		// Sign exactly the bytes we embed (go-cose wants them bstr-wrapped).
+		if msg.Headers.RawProtected, err = encMode.Marshal(prot); err != nil {
+			return nil, err
+		}
 		msg.Payload = claim
 		if err := msg.Sign(rand.Reader, nil, cs); err != nil {
 			return nil, fmt.Errorf("c2pa: sign claim: %w", err)
 		}
 		sig = msg.Signature
 		if s.Timestamper != nil {
-			tst, err = s.Timestamper.Timestamp(ctx, sig)
+			// What c2pa-rs timestamps for sigTst2: the COSE countersignature
+			// structure ["CounterSignature", protected, h'', signature].
+			cs, err := encMode.Marshal([]any{"CounterSignature", prot, []byte{}, sig})
+			if err != nil {
+				return nil, err
+			}
+			tst, err = s.Timestamper.Timestamp(ctx, cs)
 			if err != nil {
 				return nil, fmt.Errorf("c2pa: timestamp: %w", err)
 			}
@@ -173,6 +182,9 @@ func (s *Signer) encodeCOSE(alg cose.Algorithm, sig, tst []byte, size int) ([]by
 	}
 	if size <= 0 {
 		return build(-1)
+	}
+	if b, err := build(-1); err != nil || len(b) == size {
+		return b, err // same size as the placeholder: no padding needed
 	}
 	// Find a pad length that lands exactly on size. The bstr header grows
 	// at 24, 256 and 65536 bytes, so try a few lengths around the estimate.

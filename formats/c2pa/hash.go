@@ -231,3 +231,9 @@ func bmffHash(alg string, r io.ReaderAt, size int64, ex []BMFFExclusion, withOff
 	}
 	return h.Sum(nil), nil
 }
+
+// HashData computes a c2pa.hash.data value: the hash (alg "sha256",
+// "sha384" or "sha512") of r's size bytes without the exclusions.
+func HashData(alg string, r io.ReaderAt, size int64, ex []Exclusion) ([]byte, error) {
+	return dataHash(alg, r, size, ex)
+}

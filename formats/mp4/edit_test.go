@@ -3,6 +3,7 @@ package mp4
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -105,6 +106,10 @@ func TestApplyFixtures(t *testing.T) {
 			twice := filepath.Join(dir, "twice"+filepath.Ext(src))
 			applyFile(t, src, once, testEdit(qt))
 			applyFile(t, once, twice, testEdit(qt))
+			if decodes(src) { // sample_qt.mov has no sample data to point at
+				checkOffsets(t, once)
+				checkOffsets(t, twice)
+			}
 			a, _ := os.ReadFile(once)
 			b, _ := os.ReadFile(twice)
 			if len(a) != len(b) {
@@ -142,5 +147,91 @@ func TestApplyFixtures(t *testing.T) {
 				t.Errorf("framemd5 differs after labelling")
 			}
 		})
+	}
+}
+
+// checkOffsets checks that every absolute offset in a file lands where it
+// should: tfra entries on a moof box, tfhd base offsets and chunk offsets
+// inside an mdat payload.
+func checkOffsets(t *testing.T, file string) {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	boxes, err := ScanTop(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inMdat := func(off int64) bool {
+		for _, x := range boxes {
+			if x.Type == "mdat" && off >= x.PayloadOffset() && off < x.End() {
+				return true
+			}
+		}
+		return false
+	}
+	isMoof := func(off int64) bool {
+		for _, x := range boxes {
+			if x.Type == "moof" && x.Offset == off {
+				return true
+			}
+		}
+		return false
+	}
+	checked := 0
+	for _, x := range boxes {
+		if x.Type != "moov" && x.Type != "moof" && x.Type != "mfra" {
+			continue
+		}
+		n, err := ParseNode(b[x.Offset:x.End()])
+		if err != nil {
+			t.Fatal(err)
+		}
+		n.Walk(func(c *Node) {
+			d := c.Data
+			switch c.Type {
+			case "stco", "co64":
+				w := 4
+				if c.Type == "co64" {
+					w = 8
+				}
+				for i := 0; i < int(beU32(d[4:8])); i++ {
+					var off int64
+					if w == 4 {
+						off = int64(beU32(d[8+4*i:]))
+					} else {
+						off = int64(binary.BigEndian.Uint64(d[8+8*i:]))
+					}
+					if !inMdat(off) {
+						t.Errorf("%s entry %d: offset %d is not in an mdat", c.Type, i, off)
+						return
+					}
+					checked++
+				}
+			case "tfhd":
+				if d[3]&1 != 0 {
+					if off := int64(binary.BigEndian.Uint64(d[8:16])); !isMoof(off) && !inMdat(off) {
+						t.Errorf("tfhd base offset %d points nowhere", off)
+					}
+					checked++
+				}
+			case "tfra":
+				if d[0] != 1 {
+					t.Skip("tfra v0 not checked")
+				}
+				sizes := beU32(d[8:12])
+				entry := 16 + int((sizes>>4)&3+1+(sizes>>2)&3+1+sizes&3+1)
+				for i := 0; i < int(beU32(d[12:16])); i++ {
+					if off := int64(binary.BigEndian.Uint64(d[16+i*entry+8:])); !isMoof(off) {
+						t.Errorf("tfra entry %d: offset %d is not a moof", i, off)
+					}
+					checked++
+				}
+			}
+		})
+	}
+	if checked == 0 {
+		t.Errorf("no offsets checked")
 	}
 }

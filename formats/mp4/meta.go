@@ -145,7 +145,9 @@ func ITunes(moov *Node) map[string]string {
 func SetQuickTimeKeys(moov *Node, kv map[string]string, order []string) error {
 	meta := moov.Child("meta")
 	if meta == nil {
-		meta = NewContainer("meta", []byte{0, 0, 0, 0},
+		// Apple's layout: moov/meta without version and flags (ExifTool
+		// reads the keys only then; ffmpeg reads both forms).
+		meta = NewContainer("meta", nil,
 			NewLeaf("hdlr", hdlrPayload("\x00\x00\x00\x00", "mdta", "", "")),
 			NewLeaf("keys", []byte{0, 0, 0, 0, 0, 0, 0, 0}),
 			NewContainer("ilst", nil))

@@ -10,7 +10,8 @@ import (
 // segment moves the input range [From, From+Len) to To. Offsets outside
 // every segment (data that was dropped) are left as they are.
 type OffsetMap struct {
-	segs []segment
+	segs   []segment
+	sorted bool
 }
 
 type segment struct{ from, len, to int64 }
@@ -21,7 +22,7 @@ func (m *OffsetMap) Add(from, n, to int64) {
 		return
 	}
 	m.segs = append(m.segs, segment{from, n, to})
-	sort.Slice(m.segs, func(i, j int) bool { return m.segs[i].from < m.segs[j].from })
+	m.sorted = false // sorted once, on the first Map: files can have thousands of boxes
 }
 
 // Shift returns a map that moves every offset at or after at by delta —
@@ -34,6 +35,10 @@ func Shift(at, delta int64) *OffsetMap {
 
 // Map returns the new position of input offset off.
 func (m *OffsetMap) Map(off int64) (int64, bool) {
+	if !m.sorted {
+		sort.Slice(m.segs, func(i, j int) bool { return m.segs[i].from < m.segs[j].from })
+		m.sorted = true
+	}
 	i := sort.Search(len(m.segs), func(i int) bool { return m.segs[i].from+m.segs[i].len > off })
 	if i < len(m.segs) && m.segs[i].from <= off {
 		return m.segs[i].to + (off - m.segs[i].from), true

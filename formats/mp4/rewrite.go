@@ -130,6 +130,12 @@ func Rewrite(ctx context.Context, r io.ReaderAt, pieces []Piece, w io.Writer) er
 		}
 	}
 	bw := w
+	moves := false // does any input byte move? (virtual pieces do not count)
+	for _, l := range ls {
+		if l.p.Src != nil && l.pos != l.p.Src.Offset {
+			moves = true
+		}
+	}
 	for _, l := range ls {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -141,7 +147,7 @@ func Rewrite(ctx context.Context, r io.ReaderAt, pieces []Piece, w io.Writer) er
 		case l.free > 0:
 			err = writeFree(bw, l.free)
 		case l.p.Src != nil:
-			err = copySrc(ctx, r, *l.p.Src, l, m, bw)
+			err = copySrc(ctx, r, *l.p.Src, l, m, moves, bw)
 		default:
 			_, err = bw.Write(l.p.Raw)
 		}
@@ -159,7 +165,7 @@ func writeFree(w io.Writer, size int64) error {
 	if _, err := w.Write(h[:]); err != nil {
 		return err
 	}
-	zero := make([]byte, 32<<10)
+	zero := make([]byte, min(size, 32<<10))
 	for left := size - 8; left > 0; {
 		n := min(left, int64(len(zero)))
 		if _, err := w.Write(zero[:n]); err != nil {
@@ -170,9 +176,9 @@ func writeFree(w io.Writer, size int64) error {
 	return nil
 }
 
-func copySrc(ctx context.Context, r io.ReaderAt, b Box, l *laid, m *OffsetMap, w io.Writer) error {
+func copySrc(ctx context.Context, r io.ReaderAt, b Box, l *laid, m *OffsetMap, moves bool, w io.Writer) error {
 	if b.Type == "moof" {
-		if to, _ := m.Map(b.Offset); to != b.Offset || !m.Identity() {
+		if moves {
 			raw, err := readBox(r, b)
 			if err != nil {
 				return err
@@ -234,7 +240,7 @@ func CopyRange(ctx context.Context, w io.Writer, r io.ReaderAt, off, n int64) er
 			return nil
 		}
 	}
-	buf := make([]byte, 1<<20)
+	buf := make([]byte, min(n, 1<<20)) // small boxes are common: size to fit
 	for n > 0 {
 		if err := ctx.Err(); err != nil {
 			return err

@@ -17,6 +17,7 @@ type Node struct {
 	Suffix   []byte // container only: trailing bytes after the children (QuickTime's 0 terminator)
 	Data     []byte // leaf only
 	leaf     bool
+	large    bool // header had a 64-bit size: written back the same way, so moof sizes never change
 }
 
 // IsLeaf reports whether n carries raw Data rather than children.
@@ -83,7 +84,7 @@ func parseNode(b []byte, base int64, parent string, depth int) (*Node, int, erro
 	if err != nil {
 		return nil, 0, err
 	}
-	n := &Node{Type: h.Type, UUID: h.UUID}
+	n := &Node{Type: h.Type, UUID: h.UUID, large: h.HeaderSize-boolInt(h.Type == "uuid")*16 == 16}
 	payload := b[h.HeaderSize:h.Size]
 	pre, isContainer := containerPrefix(h.Type, parent, payload)
 	if !isContainer || pre > len(payload) || h.Type == "uuid" {
@@ -144,7 +145,7 @@ func (n *Node) Size() int64 {
 	if n.Type == "uuid" {
 		hdr += 16
 	}
-	if body+hdr > 0xFFFFFFFF {
+	if n.large || body+hdr > 0xFFFFFFFF {
 		hdr += 8
 	}
 	return body + hdr
@@ -172,7 +173,7 @@ func (n *Node) Bytes() []byte {
 func (n *Node) appendTo(buf *bytes.Buffer) {
 	size := n.Size()
 	var h [16]byte
-	if size > 0xFFFFFFFF {
+	if n.large || size > 0xFFFFFFFF {
 		binary.BigEndian.PutUint32(h[:4], 1)
 		copy(h[4:8], n.Type)
 		binary.BigEndian.PutUint64(h[8:16], uint64(size))
@@ -254,4 +255,11 @@ func (n *Node) Walk(fn func(*Node)) {
 	for _, c := range n.Children {
 		c.Walk(fn)
 	}
+}
+
+func boolInt(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 )
 
 // XMPKeyword is the iTXt keyword of an XMP packet.
@@ -70,6 +73,13 @@ func ReadMetadata(r io.Reader) (*Metadata, error) {
 					m.XMP = []byte(t.Text)
 				}
 				return nil
+			}
+			if t.Keyword == "Raw profile type exif" || t.Keyword == "Raw profile type APP1" {
+				// ImageMagick's hex-encoded EXIF: it counts as the file's
+				// EXIF, so no second one is added.
+				if b, err := decodeRawProfile(t.Text); err == nil && m.EXIF == nil {
+					m.EXIF = bytes.TrimPrefix(b, []byte("Exif\x00\x00"))
+				}
 			}
 			m.Texts = append(m.Texts, t)
 		case "eXIf":
@@ -151,6 +161,27 @@ func ParseText(typ string, d []byte) (Text, error) {
 		t.Text = string(rest)
 	}
 	return t, nil
+}
+
+// decodeRawProfile decodes ImageMagick's "Raw profile type NAME" text:
+// "\nNAME\n   LENGTH\nHEX…" with line breaks anywhere in the hex.
+func decodeRawProfile(s string) ([]byte, error) {
+	f := strings.Fields(s)
+	if len(f) < 3 {
+		return nil, fmt.Errorf("raw profile: no header")
+	}
+	n, err := strconv.Atoi(f[1])
+	if err != nil || n < 0 || n > maxInflated {
+		return nil, fmt.Errorf("raw profile: length %q", f[1])
+	}
+	b, err := hex.DecodeString(strings.Join(f[2:], ""))
+	if err != nil {
+		return nil, fmt.Errorf("raw profile: %w", err)
+	}
+	if len(b) < n {
+		return nil, fmt.Errorf("raw profile: %d of %d bytes", len(b), n)
+	}
+	return b[:n], nil
 }
 
 func inflate(b []byte) ([]byte, error) {

@@ -224,3 +224,15 @@ func ExampleInsertXMP() {
 	fmt.Println(string(packet))
 	// Output: <x:xmpmeta xmlns:x="adobe:ns:meta/"/>
 }
+
+func TestRawProfileEXIF(t *testing.T) {
+	raw := "\nexif\n      14\n4578696600004d4d002a0000\n0008\n"
+	in := withChunks(t, smallPNG(t), nil, []RawChunk{{"tEXt", []byte("Raw profile type exif\x00" + raw)}})
+	m, err := ReadMetadata(bytes.NewReader(in))
+	if err != nil || string(m.EXIF) != "MM\x00\x2a\x00\x00\x00\x08" {
+		t.Fatalf("EXIF %q %v", m.EXIF, err)
+	}
+	if _, err := decodeRawProfile("\nexif\n 99\nzz"); err == nil {
+		t.Fatal("bad hex accepted")
+	}
+}

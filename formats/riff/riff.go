@@ -158,10 +158,11 @@ func Parse(r io.ReaderAt, size int64) (*File, error) {
 		}
 	}
 	end := 8 + declared
+	streamed := false
 	switch {
 	case declared == 0 || declared == sizeFromDS64:
 		// Streaming writers leave 0 or -1 when they cannot seek back.
-		end = size
+		end, streamed = size, true
 	case end > size:
 		return nil, fmt.Errorf("%w: %s size %d at offset 4 ends at %d, beyond file end %d", ErrCorrupt, f.Kind, declared, end, size)
 	}
@@ -189,6 +190,9 @@ func Parse(r io.ReaderAt, size int64) (*File, error) {
 			} else if t, ok := f.DS64.Table[c.ID]; ok {
 				sz = t
 			}
+		}
+		if sz == sizeFromDS64 && f.DS64 == nil && streamed && c.ID == Data {
+			sz = uint64(end - off - 8) // ffmpeg writing to a pipe: data runs to the end
 		}
 		if sz > uint64(end-off-8) {
 			return nil, fmt.Errorf("%w: chunk %q at offset %d: length %d beyond file end %d", ErrCorrupt, c.ID, off, sz, end)

@@ -161,6 +161,17 @@ func TestStreamingSizeAccepted(t *testing.T) {
 	if err != nil || len(f.Chunks) != 1 || f.Chunks[0].Size != 1 {
 		t.Fatalf("%v %+v", err, f)
 	}
+	// ffmpeg writing WAV to a pipe leaves -1 in the RIFF and data sizes.
+	in = "RIFF\xff\xff\xff\xffWAVEfmt \x02\x00\x00\x00abdata\xff\xff\xff\xff12345"
+	f, err = Parse(strings.NewReader(in), int64(len(in)))
+	if err != nil || len(f.Chunks) != 2 || f.Chunks[1].Size != 5 {
+		t.Fatalf("%v %+v", err, f)
+	}
+	// Not in a file whose RIFF size is known.
+	in = "RIFF\x16\x00\x00\x00WAVEdata\xff\xff\xff\xff12345"
+	if _, err := Parse(strings.NewReader(in), int64(len(in))); err == nil {
+		t.Error("data size -1 accepted in a sized RIFF")
+	}
 }
 
 // RF64 output: forced by the option, read back through ds64.

@@ -26,6 +26,10 @@ func DecodeSamples(b []byte, f Format, dst []float32) ([]float32, error) {
 			v = math.Float32frombits(le.Uint32(s))
 		case f.Encoding == TagFloat:
 			v = float32(math.Float64frombits(le.Uint64(s)))
+		case f.Encoding == TagMuLaw:
+			v = muLawDecode(s[0])
+		case f.Encoding == TagALaw:
+			v = aLawDecode(s[0])
 		case bps == 1:
 			v = float32(int(s[0])-128) / 128
 		case bps == 2:
@@ -55,6 +59,10 @@ func EncodeSamples(dst []byte, f Format, samples []float32) ([]byte, error) {
 			dst = le.AppendUint32(dst, math.Float32bits(v))
 		case f.Encoding == TagFloat:
 			dst = le.AppendUint64(dst, math.Float64bits(float64(v)))
+		case f.Encoding == TagMuLaw:
+			dst = append(dst, muLawEncode(v))
+		case f.Encoding == TagALaw:
+			dst = append(dst, aLawEncode(v))
 		case bps == 1:
 			dst = append(dst, byte(quantize(v, 128)+128))
 		case bps == 2:
@@ -92,7 +100,7 @@ func (f *File) ReadSamples(limit int64) ([]float32, error) {
 	}
 	n := f.Frames() * int64(f.Format.BlockAlign)
 	if n/int64(f.Format.BytesPerSample()) > limit {
-		return nil, fmt.Errorf("wav: %d samples, more than the limit of %d", n/int64(f.Format.BytesPerSample()), limit)
+		return nil, fmt.Errorf("%w: %d samples, more than the limit of %d", ErrTooLong, n/int64(f.Format.BytesPerSample()), limit)
 	}
 	out := make([]float32, 0, n/int64(f.Format.BytesPerSample()))
 	buf := make([]byte, 1<<16-(1<<16)%f.Format.BlockAlign)

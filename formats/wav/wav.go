@@ -17,12 +17,16 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/belgi/belgi/formats/riff"
 )
 
 // ErrCorrupt is wrapped by errors about malformed WAV files.
 var ErrCorrupt = errors.New("wav: corrupt")
+
+// ErrTooLong reports audio longer than a caller's sample limit.
+var ErrTooLong = errors.New("wav: too long to decode")
 
 // ErrUnsupported reports a sample encoding this package cannot decode
 // (ADPCM, µ-law, MP3-in-WAV, …). Metadata edits still work for those.
@@ -77,6 +81,8 @@ func (f Format) Decodable() bool {
 		return f.BitsPerSample == 8 || f.BitsPerSample == 16 || f.BitsPerSample == 24 || f.BitsPerSample == 32
 	case TagFloat:
 		return f.BitsPerSample == 32 || f.BitsPerSample == 64
+	case TagMuLaw, TagALaw:
+		return f.BitsPerSample == 8
 	}
 	return false
 }
@@ -266,6 +272,7 @@ func (f *File) Pieces(e Edit) ([]riff.Piece, *riff.WriteOptions, error) {
 	info := func(old []riff.SubChunk) {
 		if needCSET {
 			ps = append(ps, riff.FromBytes(IDCSET, csetUTF8))
+			old = latin1ToUTF8(old) // the CSET now declares every INFO text UTF-8
 		}
 		ps = append(ps, riff.FromBytes(riff.LIST, riff.BuildList(IDInfo, mergeInfo(old, e.Info))))
 		infoDone = true
@@ -355,6 +362,24 @@ func asciiInfo(fs []InfoField) bool {
 		}
 	}
 	return true
+}
+
+// latin1ToUTF8 re-encodes texts that are not valid UTF-8 (old INFO
+// fields are Latin-1 by convention) so they read the same under a UTF-8
+// CSET.
+func latin1ToUTF8(subs []riff.SubChunk) []riff.SubChunk {
+	out := make([]riff.SubChunk, len(subs))
+	for i, s := range subs {
+		out[i] = s
+		if !utf8.Valid(s.Data) {
+			r := make([]rune, len(s.Data))
+			for j, c := range s.Data {
+				r[j] = rune(c)
+			}
+			out[i].Data = []byte(string(r))
+		}
+	}
+	return out
 }
 
 // mergeInfo replaces same-id fields in place and appends the rest.

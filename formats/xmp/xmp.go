@@ -394,7 +394,6 @@ func parseTree(b []byte, strict bool) (*Node, map[string]string, error) {
 	d := xml.NewDecoder(bytes.NewReader(b))
 	d.Strict = strict
 	if !strict {
-		d.AutoClose = xml.HTMLAutoClose
 		d.Entity = xml.HTMLEntity
 	}
 	// XMP is UTF-8 in practice; a declaration naming another charset is

@@ -193,8 +193,8 @@ feed:
 }
 
 // one labels a single file and returns its report record.
-func (c *Config) one(ctx context.Context, t task) Record {
-	rec := Record{File: t.src, Output: t.dst, Bytes: t.size}
+func (c *Config) one(ctx context.Context, t task) (rec Record) {
+	rec = Record{File: t.src, Output: t.dst, Bytes: t.size}
 	begin := time.Now()
 	defer func() { rec.Millis = float64(time.Since(begin).Microseconds()) / 1000 }()
 	if c.SkipLabelled && c.alreadyDone(ctx, t) {

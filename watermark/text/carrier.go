@@ -48,8 +48,8 @@ import (
 const RunLen = 14
 
 const (
-	magic   = 0x62 // 'b'
-	version = 0x01
+	magicByte = 0x62 // 'b'
+	version   = 0x01
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -77,7 +77,7 @@ func SelectorByte(r rune) (byte, bool) {
 // Frame returns the 14 bytes of one copy of id.
 func Frame(id uint64) [RunLen]byte {
 	var f [RunLen]byte
-	f[0], f[1] = magic, version
+	f[0], f[1] = magicByte, version
 	binary.BigEndian.PutUint64(f[2:10], id)
 	binary.BigEndian.PutUint32(f[10:14], crc32.Checksum(f[:10], castagnoli))
 	return f
@@ -85,7 +85,7 @@ func Frame(id uint64) [RunLen]byte {
 
 // Unframe checks a run's bytes and returns the ID it carries.
 func Unframe(f []byte) (uint64, bool) {
-	if len(f) != RunLen || f[0] != magic || f[1] != version {
+	if len(f) != RunLen || f[0] != magicByte || f[1] != version {
 		return 0, false
 	}
 	if binary.BigEndian.Uint32(f[10:14]) != crc32.Checksum(f[:10], castagnoli) {
@@ -104,6 +104,6 @@ func Encode(id uint64) []byte {
 	return out
 }
 
-// magicUTF8 is the UTF-8 form of Selector(magic), the first code point of
-// every copy; Detect looks for it with bytes.Index.
-var magicUTF8 = string(utf8.AppendRune(nil, Selector(magic)))
+// magic8 is the UTF-8 form of Selector(magic), the first code point of
+// every copy; Find looks for it with bytes.Index.
+var magic8 = utf8.AppendRune(nil, Selector(magicByte))

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -189,7 +190,7 @@ func TestRandomRunsNeverDecode(t *testing.T) {
 			f[j] = byte(rng.Uint32())
 		}
 		if i%2 == 0 {
-			f[0], f[1] = magic, version
+			f[0], f[1] = magicByte, version
 		}
 		if _, ok := Unframe(f[:]); ok {
 			t.Fatalf("random run %x decoded", f)
@@ -245,4 +246,22 @@ func FuzzFind(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestIsLetterFastPath(t *testing.T) {
+	for r := rune(0); r < 0x800; r++ {
+		if isLetter(r) != unicode.IsLetter(r) {
+			t.Errorf("isLetter(%U) = %v", r, isLetter(r))
+		}
+	}
+}
+
+func TestRuneStarts(t *testing.T) {
+	for _, s := range []string{"", "a", "abcdefgh", "Жасанды интеллект", "👨‍👩‍👧 mixed ascii and Кириллица and 漢字 text!", sample} {
+		for i := 0; i <= len(s); i++ {
+			if got, want := runeStarts([]byte(s[i:])), utf8.RuneCount([]byte(s[i:])); got != want && utf8.ValidString(s[i:]) {
+				t.Fatalf("runeStarts(%q) = %d, want %d", s[i:], got, want)
+			}
+		}
+	}
 }

@@ -17,14 +17,15 @@ type Copy struct {
 // or follow U+FEFF (the C2PA text manifest wrapper) are ignored.
 func Find(doc []byte) []Copy {
 	var out []Copy
+	var f [RunLen]byte // one buffer for all runs: CRC-32 makes it escape
 	for off := 0; off < len(doc); {
-		k := bytes.Index(doc[off:], []byte(magicUTF8))
+		k := bytes.Index(doc[off:], magic8)
 		if k < 0 {
 			break
 		}
 		start := off + k
-		off = start + len(magicUTF8)
-		if c, ok := runAt(doc, start); ok {
+		off = start + len(magic8)
+		if c, ok := runAt(doc, start, &f); ok {
 			out = append(out, c)
 			off = c.End
 		}
@@ -33,14 +34,13 @@ func Find(doc []byte) []Copy {
 }
 
 // runAt decodes the run that starts at start, if it is a whole copy.
-func runAt(doc []byte, start int) (Copy, bool) {
+func runAt(doc []byte, start int, f *[RunLen]byte) (Copy, bool) {
 	if start > 0 {
 		r, _ := utf8.DecodeLastRune(doc[:start])
 		if _, vs := SelectorByte(r); vs || r == '\uFEFF' {
 			return Copy{}, false // not the start of a run, or C2PA's wrapper
 		}
 	}
-	var f [RunLen]byte
 	i := start
 	for n := 0; n < RunLen; n++ {
 		r, size := utf8.DecodeRune(doc[i:])

@@ -2,6 +2,8 @@ package text
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"unicode"
 	"unicode/utf8"
 )
@@ -14,20 +16,20 @@ type Span struct{ Start, End int }
 // Params tune how often copies are placed. Gaps count runes of prose.
 type Params struct {
 	// MinGap: no copy closer than this to the previous one; a copy goes at
-	// the first sentence end after it. Default 50.
+	// the first sentence end after it. Default 70.
 	MinGap int
 	// MaxGap: after this many runes without a copy, the next word gap
-	// takes one even mid-sentence. Default 100. With words shorter than
-	// 70 runes this keeps a whole copy in every 200-rune window.
+	// takes one even mid-sentence. Default 120. With words shorter than
+	// about 50 runes this keeps a whole copy in every 200-rune window.
 	MaxGap int
 }
 
 func (p Params) withDefaults() Params {
 	if p.MinGap <= 0 {
-		p.MinGap = 50
+		p.MinGap = 70
 	}
 	if p.MaxGap <= 0 {
-		p.MaxGap = 100
+		p.MaxGap = 120
 	}
 	if p.MaxGap < p.MinGap {
 		p.MaxGap = p.MinGap
@@ -52,37 +54,58 @@ func Embed(doc []byte, id uint64, spans []Span, p Params) []byte {
 		spans = []Span{{0, len(doc)}}
 	}
 	run := Encode(id)
-	out := make([]byte, 0, len(doc)+len(doc)/3+len(run))
+	// At most one copy per MinGap runes (≤ bytes): no regrowth.
+	out := make([]byte, 0, len(doc)+(len(doc)/p.MinGap+1)*len(run))
+	var frame [RunLen]byte
 	last := 0           // doc bytes copied to out so far
 	visible := p.MaxGap // runes since the last copy: the first good gap takes one
 	for _, s := range spans {
 		start, end := max(s.Start, 0), min(s.End, len(doc))
-		for i := start; i < end; i++ {
-			b := doc[i]
-			if b&0xC0 != 0x80 {
-				visible++
-			}
-			if b != ' ' {
-				continue
-			}
-			if bytes.HasPrefix(doc[i+1:], []byte(magicUTF8)) {
-				if c, ok := runAt(doc, i+1); ok && c.End <= end {
-					visible = 0 // an existing copy counts as one
-					i = c.End - 1
+		lineStart := bytes.LastIndexByte(doc[:start], '\n') + 1
+		for i := start; i < end; {
+			// No copy can go within MinGap runes of the last, and runes ≤
+			// bytes: skip that many bytes at once unless an earlier copy
+			// hides there.
+			if need := p.MinGap - visible - 1; need > 16 && i+need < end {
+				chunk := doc[i : i+need]
+				if bytes.Index(chunk, magic8[:2]) < 0 {
+					visible += runeStarts(chunk)
+					if nl := bytes.LastIndexByte(chunk, '\n'); nl >= 0 {
+						lineStart = i + nl + 1
+					}
+					i += need
+					continue
 				}
-				continue
 			}
-			if visible < p.MinGap {
-				continue
+			// Jump to the next space, counting runes and noting line starts.
+			k := bytes.IndexByte(doc[i:end], ' ')
+			seg := doc[i:end]
+			if k >= 0 {
+				seg = doc[i : i+k+1]
 			}
-			sentence, ok := hostBefore(doc, start, i)
-			if !ok || (!sentence && visible < p.MaxGap) || !hostAfter(doc, i+1, end) {
-				continue
+			visible += runeStarts(seg)
+			if nl := bytes.LastIndexByte(seg, '\n'); nl >= 0 {
+				lineStart = i + nl + 1
 			}
-			out = append(out, doc[last:i+1]...)
-			out = append(out, run...)
-			last = i + 1
-			visible = 0
+			if k < 0 {
+				break
+			}
+			i += k // the space
+			next := i + 1
+			if i+1 < end && doc[i+1] == magic8[0] && bytes.HasPrefix(doc[i+1:], magic8) {
+				if c, ok := runAt(doc, i+1, &frame); ok && c.End <= end {
+					visible = 0 // an existing copy counts as one
+					next = c.End
+				}
+			} else if visible >= p.MinGap {
+				if sentence, ok := hostBefore(doc, start, lineStart, i); ok && (sentence || visible >= p.MaxGap) && hostAfter(doc, i+1, end) {
+					out = append(out, doc[last:i+1]...)
+					out = append(out, run...)
+					last = i + 1
+					visible = 0
+				}
+			}
+			i = next
 		}
 	}
 	return append(out, doc[last:]...)
@@ -92,7 +115,7 @@ func Embed(doc []byte, id uint64, spans []Span, p Params) []byte {
 // starts at start): it must end a word on the same line, and the space
 // must not follow only a list or quote marker. sentence reports a
 // sentence end.
-func hostBefore(doc []byte, start, i int) (sentence, ok bool) {
+func hostBefore(doc []byte, start, lineStart, i int) (sentence, ok bool) {
 	if i <= start {
 		return false, false
 	}
@@ -101,7 +124,7 @@ func hostBefore(doc []byte, start, i int) (sentence, ok bool) {
 		return false, false
 	}
 	switch {
-	case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r):
+	case isLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r):
 		if _, isVS := SelectorByte(r); isVS {
 			return false, false
 		}
@@ -118,8 +141,7 @@ func hostBefore(doc []byte, start, i int) (sentence, ok bool) {
 	}
 	// Not right after a list marker ("1.", "2)") at a line start, so the
 	// item's content does not begin with selectors.
-	ls := bytes.LastIndexByte(doc[:i], '\n') + 1
-	if isMarkerPrefix(doc[ls:i]) {
+	if i-lineStart <= 12 && isMarkerPrefix(doc[lineStart:i]) {
 		return false, false
 	}
 	return sentence, true
@@ -145,7 +167,7 @@ func hostAfter(doc []byte, j, end int) bool {
 		return false
 	}
 	r, _ := utf8.DecodeRune(doc[j:end])
-	if !unicode.IsLetter(r) {
+	if !isLetter(r) {
 		return false
 	}
 	w := doc[j:end]
@@ -157,4 +179,34 @@ func hostAfter(doc []byte, j, end int) bool {
 		return false
 	}
 	return true
+}
+
+// runeStarts counts the bytes of b that start a UTF-8 sequence (that are
+// not continuation bytes 10xxxxxx), eight at a time.
+func runeStarts(b []byte) int {
+	n := 0
+	for len(b) >= 8 {
+		x := binary.LittleEndian.Uint64(b)
+		cont := x &^ (x << 1) & 0x8080808080808080 // bit 7 set, bit 6 clear
+		n += 8 - bits.OnesCount64(cont)
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c&0xC0 != 0x80 {
+			n++
+		}
+	}
+	return n
+}
+
+// isLetter is unicode.IsLetter with fast paths for ASCII and the Cyrillic
+// block, which is most of what belgi labels.
+func isLetter(r rune) bool {
+	switch {
+	case r < 0x80:
+		return r|0x20 >= 'a' && r|0x20 <= 'z'
+	case r >= 0x400 && r <= 0x481, r >= 0x48A && r <= 0x4FF:
+		return true
+	}
+	return unicode.IsLetter(r)
 }

@@ -1,0 +1,51 @@
+package image
+
+import (
+	"math"
+	"math/cmplx"
+	"math/rand"
+	"testing"
+)
+
+// slowDFT2 is the definition of the 2-D DFT, O(n²).
+func slowDFT2(x []complex128, w, h int, inverse bool) []complex128 {
+	sign := -1.0
+	if inverse {
+		sign = 1
+	}
+	out := make([]complex128, len(x))
+	for v := 0; v < h; v++ {
+		for u := 0; u < w; u++ {
+			var s complex128
+			for y := 0; y < h; y++ {
+				for xx := 0; xx < w; xx++ {
+					ph := sign * 2 * math.Pi * (float64(u*xx)/float64(w) + float64(v*y)/float64(h))
+					s += x[y*w+xx] * cmplx.Exp(complex(0, ph))
+				}
+			}
+			out[v*w+u] = s
+		}
+	}
+	return out
+}
+
+func TestFFT2MatchesDFT(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	for _, sz := range [][2]int{{1, 1}, {2, 4}, {8, 8}, {16, 4}, {32, 16}} {
+		w, h := sz[0], sz[1]
+		for _, inv := range []bool{false, true} {
+			x := make([]complex128, w*h)
+			for i := range x {
+				x[i] = complex(r.NormFloat64(), r.NormFloat64())
+			}
+			want := slowDFT2(x, w, h, inv)
+			got := append([]complex128(nil), x...)
+			fft2(got, w, h, inv)
+			for i := range got {
+				if cmplx.Abs(got[i]-want[i]) > 1e-9*float64(w*h) {
+					t.Fatalf("%dx%d inverse=%v: bin %d = %v, want %v", w, h, inv, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
