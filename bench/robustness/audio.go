@@ -193,7 +193,7 @@ func runAudio(dir string, w io.Writer) error {
 	}
 	defer os.RemoveAll(tmp)
 	ctx := context.Background()
-	only := os.Getenv("BELGI_AUDIO_ATTACKS") // substring filter, for development
+	only := os.Getenv("BELGI_AUDIO_ATTACKS")   // substring filter, for development
 	if os.Getenv("BELGI_AUDIO_PART") == "fp" { // false positives only (run beside the attacks)
 		fp, n, kinds := audioFalsePositives(ctx, clips)
 		fmt.Fprintf(w, "False positives: %d detections in %d unmarked clips and excerpts (%s).\n", fp, n, kinds)
