@@ -69,6 +69,9 @@ func ffmpegCodec(codec, rate, ext string) func(tmp, in string, c clip) (string, 
 	return func(tmp, in string, c clip) (string, error) {
 		enc := filepath.Join(tmp, "enc."+ext)
 		args := []string{"-y", "-loglevel", "error", "-i", in, "-c:a", codec, "-b:a", rate}
+		if q, ok := strings.CutPrefix(rate, "q"); ok {
+			args = []string{"-y", "-loglevel", "error", "-i", in, "-c:a", codec, "-q:a", q}
+		}
 		args = append(args, enc)
 		if err := runTool(tmp, "ffmpeg", args...); err != nil {
 			return "", err
@@ -151,7 +154,9 @@ var audioAttacks = []audioAttack{
 	{"AAC 128 kbps (ffmpeg)", "100 %", ffmpegCodec("aac", "128k", "m4a")},
 	{"AAC 64 kbps (ffmpeg)", "≥ 95 %", ffmpegCodec("aac", "64k", "m4a")},
 	{"Opus 64 kbps (ffmpeg)", "≥ 95 %", ffmpegCodec("libopus", "64k", "opus")},
-	{"Vorbis 128 kbps (ffmpeg)", "100 %", ffmpegCodec("libvorbis", "128k", "ogg")},
+	// libvorbis refuses 128 kbps at some rates and channel counts (mono
+	// 16 kHz, 192 kHz); quality 4 is its ~128 kbps setting at every rate.
+	{"Vorbis q4 ≈ 128 kbps (ffmpeg)", "100 %", ffmpegCodec("libvorbis", "q4", "ogg")},
 	{"resample 22.05 kHz and back", "≥ 95 %", func(tmp, in string, c clip) (string, error) {
 		mid, err := soxArgs(tmp, in, filepath.Join(tmp, "mid.wav"), "rate", "22050")
 		if err != nil {
@@ -244,7 +249,10 @@ func runAudio(dir string, w io.Writer) error {
 			}
 			path, err := a.apply(tmp, in, c)
 			if err != nil {
-				return res, fmt.Errorf("%s, %s: %w", c.name, a.name, err)
+				// a tool that refuses this clip's format: reported, not counted
+				fmt.Fprintf(os.Stderr, "%s / %s: attack failed: %v\n", c.name, a.name, err)
+				line += " err |"
+				continue
 			}
 			if path == "" {
 				line += " – |"
@@ -358,9 +366,12 @@ func runAudio(dir string, w io.Writer) error {
 	}
 	fmt.Fprintln(w, "\nColumns follow the attack table's rows in order.\n\n</details>")
 
+	fmt.Fprintf(w, "\nAnother key: %d of %d clips marked with another key detected with the public key.\n", otherKeyFP, otherKeyN)
+	if os.Getenv("BELGI_AUDIO_PART") == "attacks" { // the false positives run in their own process
+		return nil
+	}
 	fp, n, kinds := audioFalsePositives(ctx, clips)
-	fmt.Fprintf(w, "\nFalse positives: %d detections in %d unmarked clips and excerpts (%s); %d of %d clips marked with another key detected with the public key.\n",
-		fp, n, kinds, otherKeyFP, otherKeyN)
+	fmt.Fprintf(w, "\nFalse positives: %d detections in %d unmarked clips and excerpts (%s).\n", fp, n, kinds)
 	return nil
 }
 
