@@ -13,8 +13,9 @@ import (
 // band content, ±20 % in amplitude (a = defaultStrength·(mean band energy /
 // band energy), at most maxRelChange: weak bands, masked by their strong
 // neighbours, carry more of it). A limiter then holds the mark at least capDB
-// below the quietest channel in every 12 ms block, so the segmental SNR stays
-// above 28 dB and transients get no audible pre-echo.
+// below the quietest channel in every 12 ms block (strictCapDB whenever the
+// running segmental SNR of the output falls under segTargetDB), so the
+// segmental SNR stays above 28 dB and transients get no audible pre-echo.
 
 const (
 	defaultStrength = 0.2
