@@ -24,7 +24,7 @@ type labelFlags struct {
 	from, report                                                                                  string
 	textNotice                                                                                    string
 	jobs                                                                                          int
-	inPlace, writePrompt, quiet, dryRun, skipLabelled, burnIn                                     bool
+	inPlace, writePrompt, quiet, dryRun, skipLabelled, burnIn, fsync                              bool
 	c2pa                                                                                          c2paFlags
 	disc                                                                                          disclosureFlags
 }
@@ -47,6 +47,7 @@ func (f *labelFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.from, "from", "", "read more paths from `FILE`, one per line ('-' = stdin)")
 	fs.IntVar(&f.jobs, "jobs", runtime.NumCPU(), "files labelled in parallel")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "list what would be labelled, write nothing")
+	fs.BoolVar(&f.fsync, "fsync", false, "fsync every output before renaming it (default: one sync at the end of the run)")
 	fs.BoolVar(&f.skipLabelled, "skip-labelled", false, "skip files already done (resume an interrupted run)")
 	fs.StringVar(&f.report, "report", "", "write a JSON Lines report to `FILE` (one record per file)")
 	fs.BoolVar(&f.quiet, "q", false, "print errors only")
@@ -151,7 +152,7 @@ Flags:
 	}
 	cfg := batch.Config{
 		Inputs: files, OutDir: f.out, InPlace: f.inPlace, Jobs: f.jobs, DryRun: f.dryRun,
-		SkipLabelled: f.skipLabelled, FixedID: f.id != "", Label: l, Options: opts,
+		SkipLabelled: f.skipLabelled, FixedID: f.id != "", Fsync: f.fsync, Label: l, Options: opts,
 	}
 	if f.from != "" {
 		if f.from == "-" {
