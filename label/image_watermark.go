@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"math"
 
+	"github.com/belgi/belgi/formats"
 	wimage "github.com/belgi/belgi/watermark/image"
 )
 
@@ -26,6 +28,18 @@ func init() {
 func embedImageWatermark(ctx context.Context, f *ImageFrame, j *Job) error {
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if j.In.Format == formats.GIF {
+		// The GIF encoder maps every frame back onto a 256-colour palette,
+		// which erases changes of a few grey levels: claiming the layer
+		// would be false.
+		if j.Opts.explicit(LayerWatermark) {
+			return fmt.Errorf("%w: invisible watermark in GIF (palette quantisation erases it)", ErrLayerUnavailable)
+		}
+		if f.Index == 0 {
+			j.Result.Warnings = append(j.Result.Warnings, "invisible watermark skipped: GIF palette quantisation would erase it")
+		}
+		return nil
 	}
 	id, err := ParseContentID(j.Label.ContentID)
 	if err != nil {
@@ -66,7 +80,9 @@ func verifyImageWatermark(ctx context.Context, img image.Image, in *Input, rep *
 	alg := imageWatermarkAlgorithm
 	score := r.Score
 	rep.Watermark.Algorithm = &alg
-	rep.Watermark.Score = &score
+	if !math.IsNaN(score) && !math.IsInf(score, 0) { // JSON has no NaN or infinity
+		rep.Watermark.Score = &score
+	}
 	if r.Present {
 		id := FormatContentID(r.ID)
 		rep.Watermark.Present = true

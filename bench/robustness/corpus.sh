@@ -5,7 +5,8 @@
 #
 #   apt-get install -y --no-install-recommends mate-backgrounds \
 #     lomiri-wallpapers lomiri-wallpapers-16.04 lomiri-wallpapers-20.04 \
-#     plasma-workspace-wallpapers opencv-doc python3-skimage imagemagick
+#     plasma-workspace-wallpapers python3-skimage imagemagick
+#   (optional, not in the committed table: opencv-doc adds 19 sample photos)
 #
 # plus ../shared/testdata/images. Wallpapers are scaled to at most 1920 px
 # on the long side (PNG, so no extra JPEG pass); from every wallpaper wider
@@ -57,7 +58,7 @@ done
 for n in Aqua Blinds Dune FreshFlower Garden GreenMeadow LadyBird RainDrops Storm TwoWings Wood YellowFlower; do
 	add "mate_$n" "/usr/share/backgrounds/mate/nature/$n.jpg"
 done
-cv=$(dpkg -L opencv-doc 2>/dev/null | grep '/samples/data/' | head -1 | sed 's|/samples/data/.*|/samples/data|')
+cv=/usr/share/doc/opencv-doc/examples/data
 for n in aloeL.jpg apple.jpg baboon.jpg building.jpg chicky_512.png ela_original.jpg graf1.png \
 	leuvenA.jpg orange.jpg pca_test1.jpg fruits.jpg home.jpg messi5.jpg lena.jpg \
 	HappyFish.jpg box_in_scene.png smarties.png stuff.jpg left01.jpg; do

@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	_ "image/png"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -172,6 +173,9 @@ func TestAbsentNotWrong(t *testing.T) {
 		}
 		if res.Present {
 			t.Fatalf("image %d: reported present: %+v", i, res)
+		}
+		if math.IsNaN(res.Score) || math.IsInf(res.Score, 0) {
+			t.Fatalf("image %d: score %v is not finite (reports are JSON)", i, res.Score)
 		}
 	}
 	// The secret key finds its own mark.
