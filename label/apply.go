@@ -36,7 +36,12 @@ type Input struct {
 	br     *bufio.Reader
 	header []byte
 	spool  *os.File
+	// key is VerifyOptions.WatermarkKey during Verify (nil: public key).
+	key []byte
 }
+
+// WatermarkKey is the key verifiers detect with (nil: belgi's public key).
+func (in *Input) WatermarkKey() []byte { return in.key }
 
 func newInput(r io.Reader, name string) (*Input, error) {
 	if f, ok := r.(*os.File); ok {
@@ -246,6 +251,7 @@ func Verify(ctx context.Context, in io.Reader, o VerifyOptions) (Report, error) 
 		return rep, err
 	}
 	defer input.close()
+	input.key = o.WatermarkKey
 	rep.Format = string(input.Format)
 	// Verification reads several layers, so make the input re-readable
 	// (free for files; a stream is spooled to an unlinked temporary file).

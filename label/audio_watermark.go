@@ -46,7 +46,7 @@ func embedAudioWatermark(ctx context.Context, p *PCM, j *Job) error {
 }
 
 func verifyAudioWatermark(ctx context.Context, p *PCM, in *Input, rep *Report) error {
-	d, err := wmaudio.Detect(ctx, p.Samples, p.Rate, p.Channels, wmaudio.Options{})
+	d, err := wmaudio.Detect(ctx, p.Samples, p.Rate, p.Channels, wmaudio.Options{Key: in.WatermarkKey()})
 	if err != nil {
 		if errors.Is(err, wmaudio.ErrFormat) {
 			rep.Warnings = append(rep.Warnings, "audio watermark: "+err.Error())

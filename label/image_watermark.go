@@ -70,10 +70,14 @@ func embedImageWatermark(ctx context.Context, f *ImageFrame, j *Job) error {
 	return nil
 }
 
-// verifyImageWatermark detects with the public key: the verifier hook does
-// not carry VerifyOptions.WatermarkKey.
+// verifyImageWatermark detects with VerifyOptions.WatermarkKey (belgi's
+// public key when none was given).
 func verifyImageWatermark(ctx context.Context, img image.Image, in *Input, rep *Report) error {
-	r, err := wimage.DetectContext(ctx, img, nil)
+	var opt *wimage.Options
+	if k := in.WatermarkKey(); k != nil {
+		opt = &wimage.Options{Key: k}
+	}
+	r, err := wimage.DetectContext(ctx, img, opt)
 	if err != nil {
 		return err
 	}

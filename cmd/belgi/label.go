@@ -21,7 +21,7 @@ import (
 // label.Options and batch.Config.
 type labelFlags struct {
 	out, layers, source, aiSystem, aiVersion, id, lang, profile, tdm, tdmPolicy, producer, prompt string
-	from, report                                                                                  string
+	wmKey, from, report                                                                           string
 	textNotice                                                                                    string
 	jobs                                                                                          int
 	inPlace, writePrompt, quiet, dryRun, skipLabelled, burnIn, fsync                              bool
@@ -47,6 +47,7 @@ func (f *labelFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.from, "from", "", "read more paths from `FILE`, one per line ('-' = stdin)")
 	fs.IntVar(&f.jobs, "jobs", runtime.NumCPU(), "files labelled in parallel")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "list what would be labelled, write nothing")
+	fs.StringVar(&f.wmKey, "watermark-key", "", "secret watermark key (default: belgi's public key, so anyone can detect the mark)")
 	fs.BoolVar(&f.fsync, "fsync", false, "fsync every output before renaming it (default: one sync at the end of the run)")
 	fs.BoolVar(&f.skipLabelled, "skip-labelled", false, "skip files already done (resume an interrupted run)")
 	fs.StringVar(&f.report, "report", "", "write a JSON Lines report to `FILE` (one record per file)")
@@ -81,6 +82,9 @@ func (f *labelFlags) build() (label.Label, label.Options, error) {
 		return l, label.Options{}, fmt.Errorf("--text-notice %q: want start or end", f.textNotice)
 	}
 	o := label.Options{Layers: layers, BurnIn: f.burnIn, Text: label.TextOptions{Placement: label.TextPlacement(f.textNotice)}}
+	if f.wmKey != "" {
+		o.Watermark.Key = []byte(f.wmKey)
+	}
 	if err := f.disc.apply(&o); err != nil {
 		return l, label.Options{}, err
 	}

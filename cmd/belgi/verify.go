@@ -19,6 +19,7 @@ func runVerify(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object per file and line")
 	anchors := fs.String("trust-anchors", "", "PEM `FILE` of trusted C2PA root certificates")
+	wmKey := fs.String("watermark-key", "", "detect watermarks made with this secret key (default: belgi's public key)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: belgi verify [--json] FILE...   ('-' reads stdin)\n\nExit status: 0 all labelled, 1 some not, 2 errors.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -34,6 +35,9 @@ func runVerify(args []string, stdout, stderr io.Writer) int {
 		return exitFatal
 	}
 	var vo label.VerifyOptions
+	if *wmKey != "" {
+		vo.WatermarkKey = []byte(*wmKey)
+	}
 	if *anchors != "" {
 		b, err := os.ReadFile(*anchors)
 		if err != nil {
