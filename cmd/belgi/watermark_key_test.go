@@ -21,7 +21,6 @@ func TestWatermarkKey(t *testing.T) {
 	}{{"", false}, {"wrong", false}, {"s3cret", true}} {
 		args := []string{"verify", "--json", file}
 		if tc.key != "" {
-			args = append(args, "--watermark-key", tc.key)
 			args = []string{"verify", "--json", "--watermark-key", tc.key, file}
 		}
 		_, stdout, _ := runCLI(args...)
