@@ -29,7 +29,7 @@ const (
 	speedMax      = 0.02
 	logFloor      = 1e-12
 	frameVarFloor = 0.01
-	chaseBits     = 6   // least reliable chips tried both ways per candidate
+	chaseBits     = 8   // least reliable chips tried both ways per candidate
 	chaseMargin   = 1.5 // score a forced decode must have above the threshold
 )
 
@@ -90,6 +90,13 @@ type hyp struct {
 type chipAcc struct{ sum, sq []float64 }
 
 func newChipAcc(n int) chipAcc { return chipAcc{make([]float64, n), make([]float64, n)} }
+
+func (a *chipAcc) addScaled(b chipAcc, w float64) {
+	for i := range a.sum {
+		a.sum[i] += w * b.sum[i]
+		a.sq[i] += w * w * b.sq[i]
+	}
+}
 
 func (a *chipAcc) add(b chipAcc) {
 	for i := range a.sum {
@@ -311,7 +318,9 @@ func (d *Detector) window(end int64) {
 	d.windows++
 	acc := newChipAcc(d.pat.nChips)
 	d.chips(acc, bestO)
-	d.all.add(acc)
+	// Windows whose sync barely stands out from chance may sit at a wrong
+	// alignment: they count less in the sum over all windows.
+	d.all.addScaled(acc, math.Max(0.25, math.Min(1, (bestZ-3.5)/2)))
 	if bestZ >= zAccept {
 		d.conf.add(acc)
 		d.accepted++
