@@ -545,7 +545,7 @@ func (d *Detector) Close() Detection {
 	// frame whose CRC checks. All of them count as hypotheses for the
 	// threshold, and forced decodes must clear it by chaseMargin, more than
 	// forcing can raise the score.
-	det.Candidates = len(r.Candidates) << chaseBits
+	det.Candidates = len(r.Candidates) + len(r.Candidates)<<chaseBits
 	det.Threshold = payload.Threshold(payload.DefaultPFA, max(det.Candidates, 1))
 	for i, soft := range r.Candidates {
 		dec := d.code.Decode(soft)
