@@ -3,7 +3,9 @@ package label
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -61,7 +63,7 @@ func c2paCases(t *testing.T) []c2paCase {
 	return out
 }
 
-func applyBytes(t *testing.T, in []byte, name string, l Label, o Options) ([]byte, Result) {
+func c2paApplyBytes(t *testing.T, in []byte, name string, l Label, o Options) ([]byte, Result) {
 	t.Helper()
 	o.Name = name
 	var out bytes.Buffer
@@ -92,7 +94,7 @@ func TestApplyC2PA(t *testing.T) {
 	l := Label{AISystem: "Test Diffusion", AIVersion: "2", TDM: TDMReserve}
 	for _, tc := range c2paCases(t) {
 		t.Run(tc.name, func(t *testing.T) {
-			out, res := applyBytes(t, tc.data, tc.name, l, o)
+			out, res := c2paApplyBytes(t, tc.data, tc.name, l, o)
 			if !slices.Contains(res.Layers, LayerC2PA) || res.Layers[len(res.Layers)-1] != LayerC2PA {
 				t.Fatalf("layers %v: c2pa must be last", res.Layers)
 			}
@@ -114,7 +116,7 @@ func TestApplyC2PA(t *testing.T) {
 			if !rep.Labelled {
 				t.Error("not reported as labelled")
 			}
-			again, _ := applyBytes(t, out, tc.name, l, o)
+			again, _ := c2paApplyBytes(t, out, tc.name, l, o)
 			ct, _ := c2paContainer(tc.format)
 			v, err := c2pa.Validate(bytes.NewReader(again), int64(len(again)), ct, c2pa.ValidateOptions{})
 			if err != nil || v.Manifests != 1 || v.State != c2pa.StateValid {
@@ -147,8 +149,9 @@ func TestApplyC2PAReference(t *testing.T) {
 				continue // the opened/edited structure does not depend on the container
 			}
 			t.Run(tc.name+"/"+string(kind), func(t *testing.T) {
+				t.Parallel() // each check is one node process
 				l := Label{Source: kind, AISystem: "Test Diffusion"}
-				out, _ := applyBytes(t, tc.data, tc.name, l, o)
+				out, _ := c2paApplyBytes(t, tc.data, tc.name, l, o)
 				f := filepath.Join(dir, string(kind)+"-"+tc.name)
 				if err := os.WriteFile(f, out, 0o644); err != nil {
 					t.Fatal(err)
@@ -173,7 +176,7 @@ func TestC2PAOnlyLayer(t *testing.T) {
 	o.Layers = []Layer{LayerC2PA}
 	for _, tc := range c2paCases(t) {
 		t.Run(tc.name, func(t *testing.T) {
-			out, res := applyBytes(t, tc.data, tc.name, Label{}, o)
+			out, res := c2paApplyBytes(t, tc.data, tc.name, Label{}, o)
 			if !slices.Equal(res.Layers, []Layer{LayerC2PA}) {
 				t.Fatalf("layers %v", res.Layers)
 			}
@@ -199,5 +202,115 @@ func TestC2PAOptionsErrors(t *testing.T) {
 	other, _ := c2pa.NewDevCredentials("", time.Now(), time.Hour)
 	if err := o.C2PA.LoadPEM(dc.LeafChain, other.LeafKey); err == nil || !strings.Contains(err.Error(), "does not match") {
 		t.Fatalf("mismatched key: %v", err)
+	}
+}
+
+// TestC2PAAfterAllLayers: with every default layer the manifest is written
+// last (its hard binding covers the watermark, disclosure and metadata
+// bytes) and declares the watermark as a soft binding.
+func TestC2PAAfterAllLayers(t *testing.T) {
+	o, ca := c2paTestOptions(t)
+	cases := c2paCases(t)
+	if _, ok := handlers[formats.WAV]; ok {
+		cases = append(cases, c2paCase{"synth.wav", formats.WAV, synthWAV(8)})
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			// Formats whose default layers fail without c2pa are not ours to test.
+			if _, err := Apply(context.Background(), bytes.NewReader(tc.data), io.Discard, Label{}, Options{Name: tc.name}); err != nil {
+				t.Skipf("default layers fail without c2pa: %v", err)
+			}
+			out, res := c2paApplyBytes(t, tc.data, tc.name, Label{}, o)
+			if res.Layers[len(res.Layers)-1] != LayerC2PA {
+				t.Fatalf("layers %v: c2pa not last", res.Layers)
+			}
+			ct, _ := c2paContainer(tc.format)
+			anchors, _ := c2pa.ParseCertificatesPEM(ca)
+			v, err := c2pa.Validate(bytes.NewReader(out), int64(len(out)), ct, c2pa.ValidateOptions{TrustAnchors: anchors})
+			if err != nil || v.State != c2pa.StateTrusted {
+				t.Fatalf("%v %+v", err, v)
+			}
+			if res.WatermarkID != "" {
+				if len(v.SoftBindings) != 1 || v.SoftBindings[0].Values[0] != res.WatermarkID {
+					t.Errorf("watermark %s, soft bindings %+v", res.WatermarkID, v.SoftBindings)
+				}
+			}
+			// The other layers still read back after the manifest went in.
+			rep := verifyBytesWithAnchors(t, out, tc.name, ca)
+			if rep.C2PA.State == nil || *rep.C2PA.State != "trusted" {
+				t.Errorf("report c2pa %+v", rep.C2PA)
+			}
+			if slices.Contains(res.Layers, LayerMetadata) && !rep.Metadata.Present {
+				t.Error("metadata no longer found")
+			}
+			if res.WatermarkID != "" && (rep.Watermark.ID == nil || *rep.Watermark.ID != res.WatermarkID) {
+				t.Errorf("watermark %s not detected after c2pa: %+v", res.WatermarkID, rep.Watermark)
+			}
+			// One changed byte in the media invalidates the manifest.
+			bad := append([]byte(nil), out...)
+			bad[len(bad)/2] ^= 0x20
+			if r, err := Verify(context.Background(), bytes.NewReader(bad), VerifyOptions{Name: tc.name, TrustAnchors: ca}); err == nil && r.C2PA.Present {
+				if *r.C2PA.State != "invalid" {
+					t.Errorf("tampered: %s %v", *r.C2PA.State, r.C2PA.Codes)
+				}
+			}
+			t.Logf("layers %v watermark %q", res.Layers, res.WatermarkID)
+		})
+	}
+}
+
+// synthWAV is seconds of 44.1 kHz 16-bit mono: a few tones and noise,
+// enough for the audio watermark to embed.
+func synthWAV(seconds int) []byte {
+	const rate = 44100
+	n := rate * seconds
+	var b bytes.Buffer
+	le := func(v any) { binary.Write(&b, binary.LittleEndian, v) }
+	b.WriteString("RIFF")
+	le(uint32(36 + 2*n))
+	b.WriteString("WAVEfmt ")
+	le(uint32(16))
+	le(uint16(1))
+	le(uint16(1))
+	le(uint32(rate))
+	le(uint32(2 * rate))
+	le(uint16(2))
+	le(uint16(16))
+	b.WriteString("data")
+	le(uint32(2 * n))
+	seed := uint32(1)
+	for i := 0; i < n; i++ {
+		seed = seed*1664525 + 1013904223
+		t := float64(i) / rate
+		v := 0.2*math.Sin(2*math.Pi*220*t) + 0.15*math.Sin(2*math.Pi*660*t+1) + 0.1*math.Sin(2*math.Pi*1870*t) + 0.05*(float64(seed>>16)/32768-1)
+		le(int16(v * 32767))
+	}
+	return b.Bytes()
+}
+
+// TestKeepProvenance: another issuer's manifest is replaced (with a
+// warning) by default and kept as the parent ingredient with
+// KeepProvenance.
+func TestKeepProvenance(t *testing.T) {
+	foreign, err := os.ReadFile(filepath.Join(extool.Shared(t, "testdata/c2pa/reference"), "ai-es256.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, _ := c2paTestOptions(t)
+	o.Layers = []Layer{LayerMetadata, LayerC2PA}
+	for _, keep := range []bool{false, true} {
+		o.C2PA.KeepProvenance = keep
+		out, res := c2paApplyBytes(t, foreign, "ai.png", Label{Source: Edited}, o)
+		v, err := c2pa.Validate(bytes.NewReader(out), int64(len(out)), c2pa.PNG, c2pa.ValidateOptions{})
+		if err != nil || v.State != c2pa.StateValid {
+			t.Fatalf("keep=%v: %v %+v", keep, err, v)
+		}
+		want, manifests := "replaced", 1
+		if keep {
+			want, manifests = "kept", 2
+		}
+		if v.Manifests != manifests || len(res.Warnings) == 0 || !strings.Contains(strings.Join(res.Warnings, " "), want) {
+			t.Errorf("keep=%v: %d manifests, warnings %q", keep, v.Manifests, res.Warnings)
+		}
 	}
 }

@@ -117,12 +117,12 @@ func explicitPixelLayer(j *Job) bool {
 }
 
 // corrupt marks format parse errors as ErrCorrupt for callers.
-func corrupt(f formats.Format, err error) error {
+func corrupt(err error) error {
 	if err == nil {
 		return nil
 	}
 	for _, c := range []error{jpeg.ErrCorrupt, png.ErrCorrupt, webp.ErrCorrupt, gif.ErrCorrupt, xmp.ErrCorrupt, exif.ErrCorrupt} {
-		if isErr(err, c) {
+		if errors.Is(err, c) {
 			return fmt.Errorf("%w: %w", ErrCorrupt, err)
 		}
 	}
@@ -199,13 +199,13 @@ func spliceJPEG(ctx context.Context, j *Job, r io.Reader) error {
 		}
 		return e, nil
 	})
-	return corrupt(formats.JPEG, err)
+	return corrupt(err)
 }
 
 func splicePNG(ctx context.Context, j *Job, src io.ReaderAt, size int64) error {
 	m, err := png.ReadMetadata(io.NewSectionReader(src, 0, size))
 	if err != nil {
-		return corrupt(formats.PNG, err)
+		return corrupt(err)
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -218,13 +218,13 @@ func splicePNG(ctx context.Context, j *Job, src io.ReaderAt, size int64) error {
 	if m.EXIF == nil {
 		e.EXIF = minimalEXIF(j.Label)
 	}
-	return corrupt(formats.PNG, png.Rewrite(io.NewSectionReader(src, 0, size), j.Out, e))
+	return corrupt(png.Rewrite(io.NewSectionReader(src, 0, size), j.Out, e))
 }
 
 func spliceWebP(ctx context.Context, j *Job, src io.ReaderAt, size int64) error {
 	m, err := webp.ReadMetadata(src, size)
 	if err != nil {
-		return corrupt(formats.WebP, err)
+		return corrupt(err)
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -237,14 +237,14 @@ func spliceWebP(ctx context.Context, j *Job, src io.ReaderAt, size int64) error 
 	if m.EXIF == nil {
 		e.EXIF = minimalEXIF(j.Label)
 	}
-	return corrupt(formats.WebP, webp.Rewrite(src, size, j.Out, e))
+	return corrupt(webp.Rewrite(src, size, j.Out, e))
 }
 
 // spliceGIF writes XMP only: GIF has no EXIF.
 func spliceGIF(ctx context.Context, j *Job, src io.ReaderAt, size int64) error {
 	m, err := gif.ReadMetadata(io.NewSectionReader(src, 0, size))
 	if err != nil {
-		return corrupt(formats.GIF, err)
+		return corrupt(err)
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -253,7 +253,7 @@ func spliceGIF(ctx context.Context, j *Job, src io.ReaderAt, size int64) error {
 	if err != nil {
 		return err
 	}
-	return corrupt(formats.GIF, gif.Rewrite(io.NewSectionReader(src, 0, size), j.Out, gif.Edit{XMP: packet}))
+	return corrupt(gif.Rewrite(io.NewSectionReader(src, 0, size), j.Out, gif.Edit{XMP: packet}))
 }
 
 // verifyImage reads every metadata marker of an image, then runs the pixel
@@ -268,7 +268,7 @@ func verifyImage(ctx context.Context, in *Input, rep *Report) error {
 	case formats.JPEG:
 		m, err := jpeg.ReadMetadata(sec())
 		if err != nil {
-			return corrupt(in.Format, err)
+			return corrupt(err)
 		}
 		if m.XMP != nil {
 			readXMPInto(m.XMP, rep)
@@ -283,7 +283,7 @@ func verifyImage(ctx context.Context, in *Input, rep *Report) error {
 	case formats.PNG:
 		m, err := png.ReadMetadata(sec())
 		if err != nil {
-			return corrupt(in.Format, err)
+			return corrupt(err)
 		}
 		if m.XMP != nil {
 			readXMPInto(m.XMP, rep)
@@ -297,7 +297,7 @@ func verifyImage(ctx context.Context, in *Input, rep *Report) error {
 	case formats.WebP:
 		m, err := webp.ReadMetadata(ra, size)
 		if err != nil {
-			return corrupt(in.Format, err)
+			return corrupt(err)
 		}
 		if m.XMP != nil {
 			readXMPInto(m.XMP, rep)
@@ -309,7 +309,7 @@ func verifyImage(ctx context.Context, in *Input, rep *Report) error {
 	case formats.GIF:
 		m, err := gif.ReadMetadata(sec())
 		if err != nil {
-			return corrupt(in.Format, err)
+			return corrupt(err)
 		}
 		if m.XMP != nil {
 			readXMPInto(m.XMP, rep)
@@ -451,5 +451,3 @@ func readPNGTexts(texts []png.Text, rep *Report) {
 		}
 	}
 }
-
-func isErr(err, target error) bool { return errors.Is(err, target) }

@@ -22,6 +22,10 @@ type TextOptions struct {
 	// copies of the invisible content ID (0: 70 and 120, which keep a whole
 	// copy in any excerpt of 200 characters or more).
 	CarrierMinGap, CarrierMaxGap int
+	// KeepMarkdownBare: Markdown without front matter gets none; the
+	// metadata layer is then skipped with a warning (for renderers that
+	// show front matter as text). Existing front matter is always merged.
+	KeepMarkdownBare bool
 	// JSONMinString is the shortest JSON string value (in bytes) that may
 	// carry the ID; shorter values are identifiers and enums (0: 64).
 	JSONMinString int

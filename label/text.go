@@ -119,6 +119,11 @@ func applyText(ctx context.Context, j *Job) error {
 	if err != nil {
 		return err
 	}
+	if n := ftext.C2PATail(doc); n > 0 {
+		// Any edit breaks its hard binding; the C2PA stage writes a new one.
+		doc = doc[:len(doc)-n]
+		j.Result.Warnings = append(j.Result.Warnings, "text: an existing C2PA text manifest was removed (its hard binding cannot match the edited text)")
+	}
 	f := resniff(j.In.Format, doc)
 	if f != j.In.Format {
 		j.Result.Format = f
@@ -153,10 +158,7 @@ func applyText(ctx context.Context, j *Job) error {
 		if err != nil {
 			return err
 		}
-		spans, err := textProse(f, doc, topts)
-		if err != nil {
-			return err
-		}
+		spans := textProse(f, doc, topts)
 		marked := wmtext.Embed(doc, id, spans, wmtext.Params{MinGap: topts.CarrierMinGap, MaxGap: topts.CarrierMaxGap})
 		if len(marked) == len(doc) {
 			j.Result.Warnings = append(j.Result.Warnings, "text watermark: no word gap in prose to carry the ID; skipped")
@@ -183,6 +185,10 @@ func applyText(ctx context.Context, j *Job) error {
 	switch f {
 	case formats.Markdown:
 		if j.Layers[LayerMetadata] {
+			if _, has := ftext.FindFrontMatter(doc); !has && topts.KeepMarkdownBare {
+				j.Result.Warnings = append(j.Result.Warnings, "markdown: no front matter and KeepMarkdownBare set; metadata layer skipped")
+				break
+			}
 			if doc, err = ftext.MergeFrontMatter(doc, frontMatterFields(j.Label)); err != nil {
 				return fmt.Errorf("markdown: %w", err)
 			}
@@ -228,11 +234,11 @@ func noticeLines(l *Label) []ftext.Line {
 }
 
 // textProse returns where the carrier may go in a document of format f.
-func textProse(f formats.Format, doc []byte, o TextOptions) ([]wmtext.Span, error) {
+func textProse(f formats.Format, doc []byte, o TextOptions) []wmtext.Span {
 	var spans []ftext.Span
 	switch f {
 	case formats.Text:
-		return nil, nil // the whole text
+		return nil // the whole text
 	case formats.Markdown:
 		spans = ftext.MarkdownProse(doc)
 	case formats.HTML:
@@ -251,7 +257,7 @@ func textProse(f formats.Format, doc []byte, o TextOptions) ([]wmtext.Span, erro
 	if len(out) == 0 {
 		out = []wmtext.Span{} // nil would mean the whole document
 	}
-	return out, nil
+	return out
 }
 
 // removeTextLayers removes belgi's earlier markers of the given layers.
@@ -449,6 +455,9 @@ func verifyText(ctx context.Context, in *Input, rep *Report) error {
 	if err != nil {
 		return err
 	}
+	// A C2PA text manifest wrapper at the end is formats/c2pa's; the
+	// layers here are read from the text before it.
+	doc = doc[:len(doc)-ftext.C2PATail(doc)]
 	f := resniff(in.Format, doc)
 	rep.Format = string(f)
 	if d := wmtext.Detect(doc); d.Found {
@@ -478,6 +487,9 @@ func verifyText(ctx context.Context, in *Input, rep *Report) error {
 	case formats.Text:
 		if n, ok := ftext.FindPlainNotice(doc, knownWording); ok {
 			setNotice(n.Lines)
+			if !n.Marked && !rep.Watermark.Present {
+				rep.Warnings = append(rep.Warnings, "text: the notice's invisible marker and the watermark are both missing; an invisible-character sanitizer (NFKC_Casefold, zero-width stripping) probably ran")
+			}
 		}
 	case formats.Markdown:
 		if n, ok := ftext.FindMarkdownNotice(doc); ok {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/belgi/belgi/bench/extool"
 	"github.com/belgi/belgi/formats"
+	ftext "github.com/belgi/belgi/formats/text"
 	wmtext "github.com/belgi/belgi/watermark/text"
 )
 
@@ -322,6 +323,9 @@ func TestTextSanitizedCarrierGone(t *testing.T) {
 	if !rep.Disclosure.Present {
 		t.Fatal("notice not found by its wording after the mark was stripped")
 	}
+	if !hasWarning(rep.Warnings, "sanitizer") {
+		t.Errorf("no sanitizer warning: %v", rep.Warnings)
+	}
 }
 
 func TestTextStreamInput(t *testing.T) {
@@ -374,10 +378,19 @@ func TestTextIgnoresC2PAWrapper(t *testing.T) {
 	if rep.Watermark.Present || rep.Labelled {
 		t.Fatalf("C2PA wrapper read as a belgi label: %+v", rep.Watermark)
 	}
-	out, _ := labelText(t, "a.txt", textDocs[0].doc, Label{ContentID: textID}, Options{Layers: []Layer{LayerWatermark}})
-	rep = verifyTextDoc(t, "a.txt", append(out, wrapper...))
-	if !rep.Watermark.Present || *rep.Watermark.ID != textID || len(rep.Warnings) != 1 {
-		t.Fatalf("labelled text with a C2PA wrapper: %+v %v", rep.Watermark, rep.Warnings)
+	// Every format, notice at the end, then a C2PA wrapper appended: all
+	// layers still found, and relabelling drops the stale wrapper.
+	for _, tc := range textDocs {
+		out, _ := labelText(t, tc.name, tc.doc, Label{ContentID: textID}, Options{Text: TextOptions{Placement: TextEnd}})
+		withC2PA := append(out, wrapper...)
+		rep = verifyTextDoc(t, tc.name, withC2PA)
+		if !rep.Watermark.Present || *rep.Watermark.ID != textID || len(rep.Warnings) != 1 || !rep.Disclosure.Present || (tc.f != formats.Text && !rep.Metadata.Present) {
+			t.Errorf("%s with a C2PA wrapper: %+v %+v %v", tc.name, rep.Watermark, rep.Disclosure, rep.Warnings)
+		}
+		again, res := labelText(t, tc.name, string(withC2PA), Label{ContentID: textID}, Options{Text: TextOptions{Placement: TextEnd}})
+		if !bytes.Equal(again, out) || !hasWarning(res.Warnings, "C2PA") {
+			t.Errorf("%s: relabelling with a wrapper: same=%v warnings %v", tc.name, bytes.Equal(again, out), res.Warnings)
+		}
 	}
 }
 
@@ -412,6 +425,55 @@ func TestTextRelabelNewID(t *testing.T) {
 		}
 		if clean, _ := stripText(tc.f, second); string(clean) != tc.doc {
 			t.Errorf("%s: strip after relabel differs", tc.name)
+		}
+	}
+}
+
+// BodyStartForTest is where the Markdown body starts (after front matter).
+func BodyStartForTest(doc []byte) int { return ftext.BodyStart(doc) }
+
+func TestTextKeepMarkdownBare(t *testing.T) {
+	doc := "# Notes\n\nThe meeting agreed on three points, and everyone will send their drafts by Friday.\n"
+	out, res := labelText(t, "a.md", doc, Label{ContentID: textID}, Options{Text: TextOptions{KeepMarkdownBare: true}})
+	if bytes.HasPrefix(out, []byte("---")) || hasLayer(res.Layers, LayerMetadata) || !hasWarning(res.Warnings, "front matter") {
+		t.Errorf("front matter created: %v %v\n%s", res.Layers, res.Warnings, out)
+	}
+	out, res = labelText(t, "a.md", "---\ntitle: x\n---\n"+doc, Label{ContentID: textID}, Options{Text: TextOptions{KeepMarkdownBare: true}})
+	if !hasLayer(res.Layers, LayerMetadata) || !bytes.Contains(out, []byte("content_id: \"0123456789abcdef\"")) {
+		t.Errorf("existing front matter not merged: %v\n%s", res.Layers, out)
+	}
+}
+
+// TestTextWithC2PA: every layer plus a signed C2PA text manifest (its
+// wrapper follows the text); verify finds all four, and relabelling
+// replaces rather than stacks.
+func TestTextWithC2PA(t *testing.T) {
+	o, ca := c2paTestOptions(t)
+	for _, tc := range textDocs[:2] { // text and Markdown take the unstructured-text wrapper
+		for _, place := range []TextPlacement{TextStart, TextEnd} {
+			o.Text.Placement = place
+			out, res := labelText(t, tc.name, tc.doc, Label{ContentID: textID}, o)
+			if !hasLayer(res.Layers, LayerC2PA) || !hasLayer(res.Layers, LayerWatermark) || !hasLayer(res.Layers, LayerDisclosure) {
+				t.Fatalf("%s: layers %v", tc.name, res.Layers)
+			}
+			rep, err := Verify(context.Background(), bytes.NewReader(out), VerifyOptions{Name: tc.name, TrustAnchors: ca})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rep.C2PA.Present || rep.C2PA.State == nil || *rep.C2PA.State != "trusted" {
+				t.Errorf("%s %s: c2pa %+v", tc.name, place, rep.C2PA)
+			}
+			if !rep.Watermark.Present || *rep.Watermark.ID != textID || !rep.Disclosure.Present || (tc.f == formats.Markdown && !rep.Metadata.Present) {
+				t.Errorf("%s %s: %+v %+v %+v", tc.name, place, rep.Watermark, rep.Disclosure, rep.Metadata)
+			}
+			again, _ := labelText(t, tc.name, string(out), Label{ContentID: textID}, o)
+			rep, _ = Verify(context.Background(), bytes.NewReader(again), VerifyOptions{Name: tc.name, TrustAnchors: ca})
+			if !rep.C2PA.Present || *rep.C2PA.State != "trusted" || *rep.Watermark.Score != float64(len(wmtext.Find(out))) {
+				t.Errorf("%s %s relabelled: %+v %+v", tc.name, place, rep.C2PA, rep.Watermark)
+			}
+			if clean, _ := stripText(tc.f, out[:len(out)-ftext.C2PATail(out)]); string(clean) != tc.doc {
+				t.Errorf("%s %s: strip without the wrapper differs", tc.name, place)
+			}
 		}
 	}
 }

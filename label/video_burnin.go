@@ -96,22 +96,21 @@ func burnIn(ctx context.Context, j *Job, ra io.ReaderAt, size int64) (*os.File, 
 	if err1 != nil || err2 != nil {
 		return nil, ErrNoFFmpeg
 	}
-	// The pixel layers asked for; a watermark asked for only by default is
-	// skipped with a warning when this build has no image watermark stage.
+	// Explicit layers stay explicit (a badge that cannot fit is an error);
+	// by default NewFrameLabeler takes every pixel layer this build has and
+	// the badge stage skips frames too small for a legible badge, with a
+	// warning.
 	opts := *j.Opts
-	opts.Layers = nil
-	for _, layer := range []Layer{LayerDisclosure, LayerWatermark} {
-		if !j.Layers[layer] {
-			continue
+	if j.Opts.Layers != nil {
+		opts.Layers = nil
+		for _, layer := range []Layer{LayerDisclosure, LayerWatermark} {
+			if j.Layers[layer] {
+				opts.Layers = append(opts.Layers, layer)
+			}
 		}
-		if !hasImageStage(layer) && !j.Opts.explicit(layer) {
-			j.Result.Warnings = append(j.Result.Warnings, fmt.Sprintf("--burn-in: %s on frames is not in this build; skipped", layer))
-			continue
+		if len(opts.Layers) == 0 {
+			return nil, fmt.Errorf("%w: --burn-in has no pixel layer to draw (ask for disclosure or watermark)", ErrLayerUnavailable)
 		}
-		opts.Layers = append(opts.Layers, layer)
-	}
-	if len(opts.Layers) == 0 {
-		return nil, fmt.Errorf("%w: --burn-in has no pixel layer to draw (ask for disclosure or watermark)", ErrLayerUnavailable)
 	}
 	fl, err := NewFrameLabeler(*j.Label, opts)
 	if err != nil {
@@ -210,7 +209,7 @@ func burnIn(ctx context.Context, j *Job, ra io.ReaderAt, size int64) (*os.File, 
 		return nil, ctx.Err()
 	case loopErr != nil:
 		out.Close()
-		return nil, fmt.Errorf("%w (decoder: %s; encoder: %s)", loopErr, decErr.String(), encErr.String())
+		return nil, fmt.Errorf("%w%s", loopErr, ffmpegNotes(&decErr, &encErr))
 	case decWait != nil:
 		out.Close()
 		return nil, fmt.Errorf("%w: burn-in: ffmpeg could not decode the video: %v: %s", ErrCorrupt, decWait, decErr.String())
@@ -285,3 +284,17 @@ func (t *tailBuffer) Write(p []byte) (int, error) {
 }
 
 func (t *tailBuffer) String() string { return strings.TrimSpace(t.b.String()) }
+
+func ffmpegNotes(dec, enc *tailBuffer) string {
+	var parts []string
+	if s := dec.String(); s != "" {
+		parts = append(parts, "decoder: "+s)
+	}
+	if s := enc.String(); s != "" {
+		parts = append(parts, "encoder: "+s)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, "; ") + ")"
+}

@@ -22,9 +22,11 @@ import (
 type labelFlags struct {
 	out, layers, source, aiSystem, aiVersion, id, lang, profile, tdm, tdmPolicy, producer, prompt string
 	from, report                                                                                  string
+	textNotice                                                                                    string
 	jobs                                                                                          int
 	inPlace, writePrompt, quiet, dryRun, skipLabelled, burnIn                                     bool
 	c2pa                                                                                          c2paFlags
+	disc                                                                                          disclosureFlags
 }
 
 func (f *labelFlags) register(fs *flag.FlagSet) {
@@ -48,8 +50,10 @@ func (f *labelFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.skipLabelled, "skip-labelled", false, "skip files already done (resume an interrupted run)")
 	fs.StringVar(&f.report, "report", "", "write a JSON Lines report to `FILE` (one record per file)")
 	fs.BoolVar(&f.quiet, "q", false, "print errors only")
+	fs.StringVar(&f.textNotice, "text-notice", "start", "text: put the visible notice at the start or end")
 	fs.BoolVar(&f.burnIn, "burn-in", false, "video: re-encode with ffmpeg to draw the badge (and watermark) into every frame")
 	f.c2pa.register(fs)
+	f.disc.register(fs)
 }
 
 func (f *labelFlags) build() (label.Label, label.Options, error) {
@@ -72,7 +76,13 @@ func (f *labelFlags) build() (label.Label, label.Options, error) {
 	if err := l.Normalize(); err != nil {
 		return l, label.Options{}, err
 	}
-	o := label.Options{Layers: layers, BurnIn: f.burnIn}
+	if f.textNotice != "start" && f.textNotice != "end" {
+		return l, label.Options{}, fmt.Errorf("--text-notice %q: want start or end", f.textNotice)
+	}
+	o := label.Options{Layers: layers, BurnIn: f.burnIn, Text: label.TextOptions{Placement: label.TextPlacement(f.textNotice)}}
+	if err := f.disc.apply(&o); err != nil {
+		return l, label.Options{}, err
+	}
 	if err := f.c2pa.apply(&o.C2PA); err != nil {
 		return l, o, err
 	}

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/belgi/belgi/bench/extool"
 )
 
 func TestTDMSiteAndCheck(t *testing.T) {
@@ -63,5 +66,45 @@ func TestTDMSiteAndCheck(t *testing.T) {
 	// Nothing to check is a usage error.
 	if code := run([]string{"tdm", "check"}, &out, &errb); code != exitFatal {
 		t.Errorf("empty check: exit %d", code)
+	}
+}
+
+// Files labelled with --tdm reserve are reported reserved by `tdm check`,
+// and the raw XMP (as exiftool extracts it) carries plus:DataMining and
+// tdm:reservation. Debian's exiftool 12.57 does not know plus:DataMining
+// as a tag, so the raw packet is checked instead.
+func TestTDMReserveFileRoundTrip(t *testing.T) {
+	exiftool := extool.Need(t, "exiftool")
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		tdm, want string
+		code      int
+	}{{"reserve", "reserved", exitPartial}, {"allow", "allowed", exitOK}} {
+		out := filepath.Join(dir, tc.tdm)
+		var o, e bytes.Buffer
+		if code := run([]string{"label", "-q", "--layers", "metadata", "--tdm", tc.tdm, "--tdm-policy", "https://example.kz/ai", "-o", out, extool.Testdata(t, "sample.jpg")}, &o, &e); code != 0 {
+			t.Fatalf("label: %d %s", code, e.String())
+		}
+		file := filepath.Join(out, "sample.jpg")
+		o.Reset()
+		if code := run([]string{"tdm", "check", "--json", file}, &o, &e); code != tc.code {
+			t.Errorf("%s: tdm check exit %d, want %d: %s", tc.tdm, code, tc.code, e.String())
+		}
+		var res struct{ Status string }
+		json.Unmarshal(o.Bytes(), &res)
+		if res.Status != tc.want {
+			t.Errorf("%s: status %q: %s", tc.tdm, res.Status, o.String())
+		}
+		raw, err := exec.Command(exiftool, "-xmp", "-b", file).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantDMI := map[string]string{"reserve": "DMI-PROHIBITED-AIMLTRAINING", "allow": "DMI-ALLOWED"}[tc.tdm]
+		wantRes := map[string]string{"reserve": "<tdm:reservation>1<", "allow": "<tdm:reservation>0<"}[tc.tdm]
+		for _, w := range []string{"http://ns.useplus.org/ldf/vocab/" + wantDMI, wantRes, "http://www.w3.org/ns/tdmrep/"} {
+			if !strings.Contains(string(raw), w) {
+				t.Errorf("%s: exiftool -xmp -b lacks %q", tc.tdm, w)
+			}
+		}
 	}
 }

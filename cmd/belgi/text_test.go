@@ -63,3 +63,18 @@ func TestLabelTextThroughPipe(t *testing.T) {
 		t.Errorf("verify - exit %d: %s", code, vout.String())
 	}
 }
+
+func TestLabelTextNoticeEnd(t *testing.T) {
+	in := "Plain notes. The meeting agreed on three points and everyone will send their drafts by Friday.\n"
+	var out, errb bytes.Buffer
+	var code int
+	withStdin(t, in, func() {
+		code = run([]string{"label", "--text-notice", "end", "--layers", "disclosure", "-"}, &out, &errb)
+	})
+	if code != exitOK || !strings.HasPrefix(out.String(), in+"\n") || !strings.Contains(out.String(), "Жасанды интеллект көмегімен жасалған") {
+		t.Fatalf("exit %d: %q %s", code, out.String(), errb.String())
+	}
+	if code := run([]string{"label", "--text-notice", "middle", "-"}, &out, &errb); code != exitFatal {
+		t.Errorf("bad --text-notice: exit %d", code)
+	}
+}

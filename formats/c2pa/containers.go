@@ -6,6 +6,10 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+
+	"github.com/belgi/belgi/formats/jpeg"
+	"github.com/belgi/belgi/formats/mp4"
+	"github.com/belgi/belgi/formats/riff"
 )
 
 // Container names where a manifest store is placed.
@@ -73,6 +77,10 @@ type layout struct {
 	wrap     func(store []byte) []byte
 	pieces   func(wrapLen int64) ([]piece, error)
 	textBody []byte // Text: the NFC text without a wrapper
+	// storeAt is where the existing store's container sits (for JPEG all
+	// its APP11 segments, for RIFF the chunk without its pad byte): a data
+	// hash must exclude exactly this range.
+	storeAt span
 }
 
 // scan reads the container structure of r (size bytes).
@@ -127,64 +135,58 @@ func keepPieces(from, to int64, drop []span) []piece {
 const jpegChunk = 64000 // store bytes per APP11 segment, as c2pa-rs writes
 
 func scanJPEG(r io.ReaderAt, size int64) (*layout, error) {
-	h, err := readAt(r, 0, 2)
-	if err != nil || h[0] != 0xFF || h[1] != 0xD8 {
-		return nil, fmt.Errorf("%w: jpeg: no SOI marker", ErrCorrupt)
+	// formats/jpeg walks the segments before SOS; a segment ends where the
+	// next one (or SOS) starts, which also covers any fill bytes.
+	type seg struct {
+		marker   byte
+		off, end int64
+		data     []byte
+	}
+	var segs []seg
+	err := jpeg.Walk(io.NewSectionReader(r, 0, size), func(s jpeg.Segment) error {
+		if n := len(segs); n > 0 && segs[n-1].end < 0 {
+			segs[n-1].end = s.Offset
+		}
+		if s.Marker == jpeg.SOS || s.Marker == jpeg.EOI {
+			return jpeg.ErrStop
+		}
+		segs = append(segs, seg{s.Marker, s.Offset, -1, s.Data})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
+	if n := len(segs); n > 0 && segs[n-1].end < 0 {
+		segs[n-1].end = segs[n-1].off + 4 + int64(len(segs[n-1].data))
 	}
 	insert := int64(2)
 	var drop []span
 	var store []byte
 	var en []byte
-	pos := int64(2)
-	for pos+4 <= size {
-		m, err := readAt(r, pos, 4)
-		if err != nil {
-			return nil, fmt.Errorf("%w: jpeg: segment at offset %d: %v", ErrCorrupt, pos, err)
+	for _, sg := range segs {
+		if sg.marker == jpeg.APP0 {
+			insert = sg.end
 		}
-		if m[0] != 0xFF {
-			return nil, fmt.Errorf("%w: jpeg: no marker at offset %d", ErrCorrupt, pos)
-		}
-		marker := m[1]
-		if marker == 0xFF { // fill byte
-			pos++
+		d := sg.data
+		if sg.marker != jpeg.APP11 || len(d) < 16 || d[0] != 'J' || d[1] != 'P' {
 			continue
 		}
-		if marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7) {
-			pos += 2
-			continue
+		z := binary.BigEndian.Uint32(d[4:8])
+		body := d[8:]
+		switch {
+		case store == nil && z == 1 && len(body) >= 20 && bytes.Equal(body[4:8], []byte("jumb")) && bytes.Equal(body[16:20], []byte("c2pa")):
+			store = append([]byte(nil), body...)
+			en = append([]byte(nil), d[2:4]...)
+			drop = append(drop, span{sg.off, sg.end - sg.off})
+		case store != nil && bytes.Equal(d[2:4], en) && z > 1 && len(body) >= 8:
+			store = append(store, body[8:]...)
+			drop = append(drop, span{sg.off, sg.end - sg.off})
 		}
-		if marker == 0xD9 || marker == 0xDA {
-			break // EOI or start of scan: no more metadata segments
-		}
-		segLen := int64(binary.BigEndian.Uint16(m[2:]))
-		if segLen < 2 || pos+2+segLen > size {
-			return nil, fmt.Errorf("%w: jpeg: segment FF%02X at offset %d: length %d beyond file end", ErrCorrupt, marker, pos, segLen)
-		}
-		if marker == 0xE0 {
-			insert = pos + 2 + segLen
-		}
-		if marker == 0xEB && segLen >= 2+8+8 {
-			seg, err := readAt(r, pos+4, int(segLen-2))
-			if err != nil {
-				return nil, fmt.Errorf("%w: jpeg: APP11 at offset %d: %v", ErrCorrupt, pos, err)
-			}
-			if seg[0] == 'J' && seg[1] == 'P' {
-				z := binary.BigEndian.Uint32(seg[4:8])
-				body := seg[8:]
-				switch {
-				case store == nil && z == 1 && len(body) >= 24 && bytes.Equal(body[4:8], []byte("jumb")) && bytes.Equal(body[16:20], []byte("c2pa")):
-					store = append([]byte(nil), body...)
-					en = append([]byte(nil), seg[2:4]...)
-					drop = append(drop, span{pos, 2 + segLen})
-				case store != nil && bytes.Equal(seg[2:4], en) && z > 1 && len(body) >= 8:
-					store = append(store, body[8:]...)
-					drop = append(drop, span{pos, 2 + segLen})
-				}
-			}
-		}
-		pos += 2 + segLen
 	}
 	l := &layout{c: JPEG, store: store}
+	if len(drop) > 0 {
+		l.storeAt = span{drop[0].off, drop[len(drop)-1].off + drop[len(drop)-1].n - drop[0].off}
+	}
 	l.wrapLen = func(n int) int64 {
 		segs := (n + jpegChunk - 1) / jpegChunk
 		return int64(n + segs*(4+8) + (segs-1)*8)
@@ -260,6 +262,9 @@ func scanPNG(r io.ReaderAt, size int64) (*layout, error) {
 		return nil, fmt.Errorf("%w: png: no IHDR chunk", ErrCorrupt)
 	}
 	l := &layout{c: PNG, store: store}
+	if len(drop) > 0 {
+		l.storeAt = drop[0]
+	}
 	l.wrapLen = func(n int) int64 { return int64(n) + 12 }
 	l.wrap = func(st []byte) []byte {
 		out := binary.BigEndian.AppendUint32(nil, uint32(len(st)))
@@ -278,47 +283,38 @@ func scanPNG(r io.ReaderAt, size int64) (*layout, error) {
 // ---- RIFF (WAV, WebP) ----
 
 func scanRIFF(r io.ReaderAt, size int64) (*layout, error) {
+	f, err := riff.Parse(r, size)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
+	if f.Kind != riff.ID("RIFF") {
+		return nil, fmt.Errorf("%w: riff: %s files (sizes over 4 GiB)", ErrUnsupported, f.Kind)
+	}
 	h, err := readAt(r, 0, 12)
-	if err != nil || string(h[:4]) != "RIFF" {
-		return nil, fmt.Errorf("%w: riff: no RIFF header", ErrCorrupt)
+	if err != nil {
+		return nil, err
 	}
-	end := 8 + int64(binary.LittleEndian.Uint32(h[4:]))
-	if end > size {
-		end = size // tolerate a RIFF size larger than the file (streamed writers)
-	}
+	end := f.TrailingOffset
 	var drop []span
 	var store []byte
-	pos := int64(12)
-	for pos+8 <= end {
-		hd, err := readAt(r, pos, 8)
-		if err != nil {
-			return nil, fmt.Errorf("%w: riff: chunk at offset %d: %v", ErrCorrupt, pos, err)
+	var storeAt span
+	for _, c := range f.Chunks {
+		if c.ID != riff.ID("C2PA") {
+			continue
 		}
-		id := string(hd[:4])
-		n := int64(binary.LittleEndian.Uint32(hd[4:]))
-		full := 8 + n + n&1
-		if pos+8+n > end {
-			return nil, fmt.Errorf("%w: riff: chunk %q at offset %d: length %d beyond RIFF end", ErrCorrupt, id, pos, n)
-		}
-		if pos+full > end {
-			full = end - pos // missing final pad byte
-		}
-		if id == "C2PA" {
-			if store == nil {
-				store, err = readAt(r, pos+8, int(n))
-				if err != nil {
-					return nil, err
-				}
+		if store == nil {
+			if store, err = c.ReadAll(1 << 30); err != nil {
+				return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 			}
-			drop = append(drop, span{pos, full})
+			storeAt = span{c.Offset, 8 + c.Size}
 		}
-		pos += full
+		drop = append(drop, span{c.Offset, min(c.End(), end) - c.Offset})
 	}
 	removed := int64(0)
 	for _, d := range drop {
 		removed += d.n
 	}
-	l := &layout{c: RIFF, store: store}
+	l := &layout{c: RIFF, store: store, storeAt: storeAt}
 	l.wrapLen = func(n int) int64 { return int64(8 + n + n&1) }
 	l.exclLen = func(n int) int64 { return int64(8 + n) }
 	l.wrap = func(st []byte) []byte {
@@ -490,17 +486,13 @@ func scanBMFF(r io.ReaderAt, size int64) (*layout, error) {
 				pos += wl
 			}
 		}
-		mapOff := func(o uint64) (uint64, bool) {
-			for _, b := range boxes {
-				if int64(o) >= b.off && int64(o) < b.off+b.size {
-					no, ok := outOff[b.off]
-					if !ok {
-						return 0, false
-					}
-					return uint64(no + int64(o) - b.off), true
-				}
+		// Where each kept input box lands, for the absolute offsets inside
+		// moov/moof/mfra (formats/mp4 patches stco, co64, saio, tfhd, tfra).
+		om := &mp4.OffsetMap{}
+		for _, b := range boxes {
+			if no, ok := outOff[b.off]; ok {
+				om.Add(b.off, b.size, no)
 			}
-			return o, int64(o) == size // an offset at the very end stays valid
 		}
 		var out []piece
 		for i, b := range boxes {
@@ -509,7 +501,7 @@ func scanBMFF(r io.ReaderAt, size int64) (*layout, error) {
 			}
 			p := piece{src: span{b.off, b.size}, box: true}
 			switch b.typ {
-			case "moov", "moof", "meta":
+			case "moov", "moof", "mfra":
 				if b.size > 256<<20 {
 					return nil, fmt.Errorf("%w: bmff: %s box of %d bytes", ErrUnsupported, b.typ, b.size)
 				}
@@ -517,10 +509,19 @@ func scanBMFF(r io.ReaderAt, size int64) (*layout, error) {
 				if err != nil {
 					return nil, err
 				}
-				if err := patchOffsets(buf, b.typ, mapOff); err != nil {
-					return nil, err
+				node, err := mp4.ParseNode(buf)
+				if err != nil {
+					return nil, fmt.Errorf("%w: bmff: %s at offset %d: %v", ErrCorrupt, b.typ, b.off, err)
 				}
-				p.lit = buf
+				if err := mp4.ShiftOffsets(node, om); err != nil {
+					return nil, fmt.Errorf("bmff: %s at offset %d: %w", b.typ, b.off, err)
+				}
+				p.lit = node.Bytes()
+				if int64(len(p.lit)) != b.size {
+					// stco promoted to co64 (offsets past 4 GiB): the layout
+					// would move again.
+					return nil, fmt.Errorf("%w: bmff: %s changes size when its offsets move", ErrUnsupported, b.typ)
+				}
 			}
 			out = append(out, p)
 			if i == 0 {
@@ -530,100 +531,4 @@ func scanBMFF(r io.ReaderAt, size int64) (*layout, error) {
 		return out, nil
 	}
 	return l, nil
-}
-
-// patchOffsets rewrites the absolute file offsets inside a moov, moof or
-// meta box (stco, co64, tfhd base_data_offset, iloc base offsets) with map.
-func patchOffsets(buf []byte, top string, mapOff func(uint64) (uint64, bool)) error {
-	containers := map[string]bool{"moov": true, "trak": true, "mdia": true, "minf": true, "stbl": true, "moof": true, "traf": true, "edts": true, "meta": true}
-	var walk func(b []byte, base int, depth int) error
-	walk = func(b []byte, base, depth int) error {
-		if depth > 16 {
-			return fmt.Errorf("%w: bmff: boxes nested too deep", ErrCorrupt)
-		}
-		for pos := 0; pos+8 <= len(b); {
-			n := int(binary.BigEndian.Uint32(b[pos:]))
-			typ := string(b[pos+4 : pos+8])
-			hdr := 8
-			if n == 1 && pos+16 <= len(b) {
-				n = int(binary.BigEndian.Uint64(b[pos+8:]))
-				hdr = 16
-			} else if n == 0 {
-				n = len(b) - pos
-			}
-			if n < hdr || pos+n > len(b) {
-				return fmt.Errorf("%w: bmff: box %q at offset %d inside %s: bad length %d", ErrCorrupt, typ, base+pos, top, n)
-			}
-			body := b[pos+hdr : pos+n]
-			var err error
-			switch {
-			case typ == "meta" && depth > 0:
-				if len(body) >= 4 {
-					err = walk(body[4:], base+pos+hdr+4, depth+1)
-				}
-			case containers[typ] && !(typ == "meta" && depth == 0):
-				err = walk(body, base+pos+hdr, depth+1)
-			case typ == "stco":
-				err = patchTable(body, 4, mapOff, typ)
-			case typ == "co64":
-				err = patchTable(body, 8, mapOff, typ)
-			case typ == "tfhd":
-				if len(body) >= 16 && body[3]&1 == 1 {
-					o := binary.BigEndian.Uint64(body[8:])
-					if no, ok := mapOff(o); ok {
-						binary.BigEndian.PutUint64(body[8:], no)
-					}
-				}
-			}
-			if err != nil {
-				return err
-			}
-			pos += n
-		}
-		return nil
-	}
-	if top == "meta" {
-		hdr := 8
-		if len(buf) < 12 {
-			return nil
-		}
-		return walk(buf[hdr+4:], hdr+4, 1)
-	}
-	hdr := 8
-	if binary.BigEndian.Uint32(buf) == 1 {
-		hdr = 16
-	}
-	return walk(buf[hdr:], hdr, 1)
-}
-
-func patchTable(body []byte, width int, mapOff func(uint64) (uint64, bool), typ string) error {
-	if len(body) < 8 {
-		return fmt.Errorf("%w: bmff: %s too short", ErrCorrupt, typ)
-	}
-	count := int(binary.BigEndian.Uint32(body[4:]))
-	if count < 0 || 8+count*width > len(body) {
-		return fmt.Errorf("%w: bmff: %s with %d entries in %d bytes", ErrCorrupt, typ, count, len(body))
-	}
-	for i := 0; i < count; i++ {
-		p := body[8+i*width:]
-		var o uint64
-		if width == 4 {
-			o = uint64(binary.BigEndian.Uint32(p))
-		} else {
-			o = binary.BigEndian.Uint64(p)
-		}
-		no, ok := mapOff(o)
-		if !ok {
-			return fmt.Errorf("%w: bmff: %s entry %d points at offset %d outside the kept boxes", ErrCorrupt, typ, i, o)
-		}
-		if width == 4 {
-			if no > 0xFFFFFFFF {
-				return fmt.Errorf("%w: bmff: stco offset %d overflows 32 bits after inserting the manifest", ErrUnsupported, no)
-			}
-			binary.BigEndian.PutUint32(p, uint32(no))
-		} else {
-			binary.BigEndian.PutUint64(p, no)
-		}
-	}
-	return nil
 }

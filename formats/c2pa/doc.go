@@ -13,6 +13,10 @@
 // network (an RFC 3161 timestamp is requested only through the Timestamper
 // a caller passes in).
 //
+// Container structure comes from formats/jpeg (segments), formats/riff
+// (chunks) and formats/mp4 (offset patching); PNG, the BMFF top level and
+// the text wrapper are walked here.
+//
 // Not for: remote manifests, cloud-data or update manifests, redaction, or
 // containers other than those above.
 package c2pa

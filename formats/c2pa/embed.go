@@ -297,7 +297,7 @@ func Embed(ctx context.Context, w io.Writer, r io.ReaderAt, size int64, c Contai
 	}
 
 	// Hash the output as it will be written, with the placeholder store.
-	out := &piecesReader{r: r, pieces: pieces, store: l.wrap(store)}
+	out := &piecesReader{ctx: ctx, r: r, pieces: pieces, store: l.wrap(store)}
 	outSize := out.size()
 	var digest []byte
 	if c == BMFF {
@@ -353,6 +353,7 @@ func storeOffset(pieces []piece, wl int64) int64 {
 
 // piecesReader presents the planned output as one io.ReaderAt.
 type piecesReader struct {
+	ctx    context.Context // checked on every read, so long hashes stop on cancel
 	r      io.ReaderAt
 	pieces []piece
 	store  []byte
@@ -370,6 +371,11 @@ func (p *piecesReader) size() int64 {
 }
 
 func (p *piecesReader) ReadAt(b []byte, off int64) (int, error) {
+	if p.ctx != nil {
+		if err := p.ctx.Err(); err != nil {
+			return 0, err
+		}
+	}
 	if p.starts == nil {
 		p.size()
 	}

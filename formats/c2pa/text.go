@@ -146,6 +146,7 @@ func scanText(r io.ReaderAt, size int64) (*layout, error) {
 	switch {
 	case err == nil:
 		l.store = store
+		l.storeAt = span{int64(s), int64(e - s)}
 		text = append(append([]byte(nil), text[:s]...), text[e:]...)
 	case errors.Is(err, ErrNoManifest):
 	default:

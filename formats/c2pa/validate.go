@@ -133,6 +133,7 @@ func FindStore(r io.ReaderAt, size int64, c Container) ([]byte, error) {
 func Validate(r io.ReaderAt, size int64, c Container, o ValidateOptions) (*Validation, error) {
 	v := &Validation{State: StateInvalid}
 	var storeBytes []byte
+	var storeAt span
 	if c == Text {
 		if size > maxText {
 			return nil, fmt.Errorf("%w: text of %d bytes", ErrUnsupported, size)
@@ -141,7 +142,7 @@ func Validate(r io.ReaderAt, size int64, c Container, o ValidateOptions) (*Valid
 		if err != nil {
 			return nil, err
 		}
-		st, _, _, err := FindTextWrapper(text)
+		st, ws, we, err := FindTextWrapper(text)
 		if err != nil {
 			if errors.Is(err, ErrNoManifest) {
 				return nil, err
@@ -153,13 +154,16 @@ func Validate(r io.ReaderAt, size int64, c Container, o ValidateOptions) (*Valid
 			v.fail(code, "", err.Error())
 			return v, nil
 		}
-		storeBytes = st
+		storeBytes, storeAt = st, span{int64(ws), int64(we - ws)}
 	} else {
-		st, err := FindStore(r, size, c)
+		l, err := scan(c, r, size)
 		if err != nil {
 			return nil, err
 		}
-		storeBytes = st
+		if l.store == nil {
+			return nil, ErrNoManifest
+		}
+		storeBytes, storeAt = l.store, l.storeAt
 	}
 	store, _, err := ParseJUMBF(storeBytes)
 	if err != nil || store.Desc == nil || store.Desc.Type != TypeStore {
@@ -183,7 +187,7 @@ func Validate(r io.ReaderAt, size int64, c Container, o ValidateOptions) (*Valid
 	}
 	m := manifests[len(manifests)-1]
 	v.ActiveManifest = m.Label()
-	validateManifest(v, store, m, r, size, c, o)
+	validateManifest(v, store, m, r, size, c, storeAt, o)
 	v.State = StateInvalid
 	trusted := false
 	bad := false
@@ -207,7 +211,7 @@ func Validate(r io.ReaderAt, size int64, c Container, o ValidateOptions) (*Valid
 	return v, nil
 }
 
-func validateManifest(v *Validation, store, m *Box, r io.ReaderAt, size int64, c Container, o ValidateOptions) {
+func validateManifest(v *Validation, store, m *Box, r io.ReaderAt, size int64, c Container, storeAt span, o ValidateOptions) {
 	prefix := "self#jumbf=/c2pa/" + m.Label() + "/"
 	claimBox := m.Child("c2pa.claim.v2")
 	v.ClaimVersion = 2
@@ -325,17 +329,29 @@ func validateManifest(v *Validation, store, m *Box, r io.ReaderAt, size int64, c
 	}
 	for _, box := range hard {
 		url := prefix + "c2pa.assertions/" + box.Label()
-		checkHardBinding(v, box, url, r, size, c)
+		checkHardBinding(v, box, url, r, size, c, storeAt)
 	}
 }
 
-func checkHardBinding(v *Validation, box *Box, url string, r io.ReaderAt, size int64, c Container) {
+func checkHardBinding(v *Validation, box *Box, url string, r io.ReaderAt, size int64, c Container, storeAt span) {
 	label := baseLabel(box.Label())
 	switch {
 	case label == LabelDataHash:
 		var dh DataHash
 		if err := decodeAssertion(box, &dh); err != nil {
 			v.fail(CodeDataHashMismatch, url, err.Error())
+			return
+		}
+		// The exclusions must leave out exactly the manifest's container,
+		// or they could hide changes to the content.
+		located := false
+		for _, e := range dh.Exclusions {
+			if int64(e.Start) == storeAt.off && int64(e.Length) == storeAt.n {
+				located = true
+			}
+		}
+		if !located {
+			v.fail(CodeDataHashMismatch, url, "data hash exclusion does not match the manifest location in the asset")
 			return
 		}
 		var got []byte

@@ -120,3 +120,26 @@ func TestDocumentSigningEKU(t *testing.T) {
 		t.Fatalf("with documentSigning allowed: %v %v %+v", v.State, err, v.Failures)
 	}
 }
+
+// TestValidateBrokenStore: a store that is present but does not parse is
+// reported (Invalid, claim.malformed), not an error and not "no manifest".
+func TestValidateBrokenStore(t *testing.T) {
+	s, _ := testSigner(t)
+	in, err := os.ReadFile(filepath.Join(extool.Shared(t, "testdata/c2pa/sources"), "still.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := embedBytes(t, in, PNG, generatedManifest("x", "image/png"), s)
+	i := bytes.Index(out, []byte("caBX"))
+	broken := append([]byte(nil), out...)
+	copy(broken[i+4+8:], "xxxx") // the store's first child is no longer "jumd"
+	v, err := Validate(bytes.NewReader(broken), int64(len(broken)), PNG, ValidateOptions{})
+	if err != nil || v.State != StateInvalid || !slices.Equal(v.FailureCodes(), []string{CodeClaimMalformed}) {
+		t.Fatalf("%v %+v", err, v)
+	}
+	trunc := append([]byte(nil), out...)
+	trunc[i-1]-- // caBX chunk one byte shorter than its store
+	if v, err := Validate(bytes.NewReader(trunc), int64(len(trunc)), PNG, ValidateOptions{}); err == nil && v.State != StateInvalid {
+		t.Fatalf("truncated store: %+v", v)
+	}
+}

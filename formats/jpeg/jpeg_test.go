@@ -299,3 +299,19 @@ func ExampleInsertXMP() {
 	fmt.Println(string(packet))
 	// Output: <x:xmpmeta xmlns:x="adobe:ns:meta/"/>
 }
+
+func TestSegments(t *testing.T) {
+	b := readFile(t, "sample.jpg")
+	segs, err := Segments(bytes.NewReader(b))
+	if err != nil || len(segs) < 4 || segs[len(segs)-1].Marker != SOS {
+		t.Fatalf("%d segments, %v", len(segs), err)
+	}
+	var out bytes.Buffer
+	out.Write([]byte{0xFF, SOI})
+	for _, s := range segs {
+		s.WriteTo(&out)
+	}
+	if !bytes.HasPrefix(b, out.Bytes()) {
+		t.Fatal("segments do not write back to the same bytes")
+	}
+}

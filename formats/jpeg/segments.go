@@ -229,3 +229,11 @@ func Walk(r io.Reader, fn func(Segment) error) error {
 
 // ErrStop ends a Walk early.
 var ErrStop = errors.New("jpeg: stop walk")
+
+// Segments returns every segment up to and including the first SOS (the
+// payloads too: they are at most 64 KiB each).
+func Segments(r io.Reader) ([]Segment, error) {
+	var segs []Segment
+	err := Walk(r, func(s Segment) error { segs = append(segs, s); return nil })
+	return segs, err
+}

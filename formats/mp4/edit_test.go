@@ -96,6 +96,7 @@ func TestApplyFixtures(t *testing.T) {
 	extool.Need(t, "ffmpeg")
 	for _, src := range fixtures(t) {
 		t.Run(filepath.Base(src), func(t *testing.T) {
+			t.Parallel()
 			f, _ := os.Open(src)
 			st, _ := f.Stat()
 			boxes, _ := ScanTop(f, st.Size())

@@ -95,15 +95,13 @@ func SetITunes(moov *Node, items map[string]string, order []string) error {
 		udta = NewContainer("udta", nil)
 		moov.Children = append(moov.Children, udta)
 	}
-	meta := udta.Child("meta")
+	// udta may also hold a QuickTime (mdta) meta, as ffmpeg and Android write.
+	meta := findMeta(udta, "mdir")
 	if meta == nil {
 		meta = NewContainer("meta", []byte{0, 0, 0, 0},
 			NewLeaf("hdlr", hdlrPayload("\x00\x00\x00\x00", "mdir", "appl", "")),
 			NewContainer("ilst", nil))
 		udta.Children = append(udta.Children, meta)
-	}
-	if meta.IsLeaf() || HandlerType(meta.Child("hdlr")) != "mdir" {
-		return fmt.Errorf("%w: moov/udta/meta is not iTunes metadata", ErrUnsupported)
 	}
 	ilst := meta.Child("ilst")
 	if ilst == nil {
@@ -127,10 +125,11 @@ func SetITunes(moov *Node, items map[string]string, order []string) error {
 // ITunes returns the text items of moov/udta/meta/ilst.
 func ITunes(moov *Node) map[string]string {
 	out := map[string]string{}
-	ilst := moov.Find("udta", "meta", "ilst")
-	if ilst == nil {
+	meta := findMeta(moov.Child("udta"), "mdir")
+	if meta == nil || meta.Child("ilst") == nil {
 		return out
 	}
+	ilst := meta.Child("ilst")
 	for _, it := range ilst.Children {
 		if s, ok := dataText(it); ok {
 			out[it.Type] = s
@@ -143,19 +142,26 @@ func ITunes(moov *Node) map[string]string {
 // keys and ilst), replacing the values of keys that exist and keeping all
 // other keys. It creates the meta box when missing.
 func SetQuickTimeKeys(moov *Node, kv map[string]string, order []string) error {
-	meta := moov.Child("meta")
+	// Apple writes moov/meta (without version and flags); ffmpeg and
+	// Android write moov/udta/meta (a full box). Update whichever exists;
+	// create ffmpeg's form, which ExifTool, ffmpeg and ISO parsers all read.
+	meta := findMeta(moov, "mdta")
 	if meta == nil {
-		// Apple's layout: moov/meta without version and flags (ExifTool
-		// reads the keys only then; ffmpeg reads both forms).
-		meta = NewContainer("meta", nil,
-			NewLeaf("hdlr", hdlrPayload("\x00\x00\x00\x00", "mdta", "", "")),
-			NewLeaf("keys", []byte{0, 0, 0, 0, 0, 0, 0, 0}),
-			NewContainer("ilst", nil))
-		// After udta, where ffmpeg puts it; before the tracks is fine too.
-		moov.Children = append(moov.Children, meta)
-	}
-	if meta.IsLeaf() || HandlerType(meta.Child("hdlr")) != "mdta" {
-		return fmt.Errorf("%w: moov/meta is not QuickTime mdta metadata", ErrUnsupported)
+		udta := moov.Child("udta")
+		if udta == nil {
+			udta = NewContainer("udta", nil)
+			moov.Children = append(moov.Children, udta)
+		}
+		if udta.IsLeaf() {
+			return fmt.Errorf("%w: moov/udta could not be parsed", ErrUnsupported)
+		}
+		if meta = findMeta(udta, "mdta"); meta == nil {
+			meta = NewContainer("meta", []byte{0, 0, 0, 0},
+				NewLeaf("hdlr", hdlrPayload("\x00\x00\x00\x00", "mdta", "", "")),
+				NewLeaf("keys", []byte{0, 0, 0, 0, 0, 0, 0, 0}),
+				NewContainer("ilst", nil))
+			udta.Children = append(udta.Children, meta)
+		}
 	}
 	keysBox, ilst := meta.Child("keys"), meta.Child("ilst")
 	if keysBox == nil {
@@ -200,17 +206,22 @@ func SetQuickTimeKeys(moov *Node, kv map[string]string, order []string) error {
 // QuickTimeKeys returns the text values of moov/meta (handler mdta).
 func QuickTimeKeys(moov *Node) map[string]string {
 	out := map[string]string{}
-	meta := moov.Child("meta")
-	if meta == nil || HandlerType(meta.Child("hdlr")) != "mdta" {
-		return out
+	for _, meta := range []*Node{findMeta(moov, "mdta"), findMeta(moov.Child("udta"), "mdta")} {
+		if meta != nil {
+			quickTimeKeysInto(meta, out)
+		}
 	}
+	return out
+}
+
+func quickTimeKeysInto(meta *Node, out map[string]string) {
 	keysBox, ilst := meta.Child("keys"), meta.Child("ilst")
 	if keysBox == nil || ilst == nil {
-		return out
+		return
 	}
 	keys, err := parseKeys(keysBox)
 	if err != nil {
-		return out
+		return
 	}
 	for _, it := range ilst.Children {
 		idx := int(binary.BigEndian.Uint32([]byte(it.Type)))
@@ -218,10 +229,11 @@ func QuickTimeKeys(moov *Node) map[string]string {
 			continue
 		}
 		if s, ok := dataText(it); ok {
-			out[keys[idx-1]] = s
+			if _, dup := out[keys[idx-1]]; !dup {
+				out[keys[idx-1]] = s
+			}
 		}
 	}
-	return out
 }
 
 func parseKeys(n *Node) ([]string, error) {
@@ -288,6 +300,19 @@ func RemoveUdtaXMP(moov *Node) bool {
 func UdtaXMP(moov *Node) []byte {
 	if x := moov.Find("udta", "XMP_"); x != nil && x.IsLeaf() {
 		return x.Data
+	}
+	return nil
+}
+
+// findMeta returns the child meta box of parent whose handler is handler.
+func findMeta(parent *Node, handler string) *Node {
+	if parent == nil {
+		return nil
+	}
+	for _, c := range parent.All("meta") {
+		if !c.IsLeaf() && HandlerType(c.Child("hdlr")) == handler {
+			return c
+		}
 	}
 	return nil
 }

@@ -216,8 +216,9 @@ func copySrc(ctx context.Context, r io.ReaderAt, b Box, l *laid, m *OffsetMap, m
 }
 
 // CopyRange copies n bytes at off from r to w. When r is an *os.File the
-// copy goes through the file (letting the kernel copy file to file);
-// otherwise through a 1 MiB buffer. It checks ctx between blocks.
+// copy goes through the file (letting the kernel copy file to file with
+// copy_file_range), which moves that file's offset; otherwise through a
+// buffer of at most 1 MiB. It checks ctx between 64 MiB blocks.
 func CopyRange(ctx context.Context, w io.Writer, r io.ReaderAt, off, n int64) error {
 	const block = 64 << 20
 	if f, ok := r.(*os.File); ok {

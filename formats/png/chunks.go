@@ -242,3 +242,11 @@ func Walk(rd io.Reader, fn func(r *Reader, c Chunk) error) error {
 
 // ErrStop ends a Walk early.
 var ErrStop = errors.New("png: stop walk")
+
+// Chunks lists the chunk headers of a PNG with their offsets, skipping
+// payloads (by seeking when r is an io.Seeker).
+func Chunks(r io.Reader) ([]Chunk, error) {
+	var cs []Chunk
+	err := Walk(r, func(_ *Reader, c Chunk) error { cs = append(cs, c); return nil })
+	return cs, err
+}

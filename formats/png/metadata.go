@@ -250,7 +250,9 @@ func InsertXMP(r io.Reader, w io.Writer, packet []byte) error {
 
 // Rewrite copies the PNG from r to w with the edit applied. Chunks before
 // the first IDAT are held in memory (metadata, bounded); IDAT and what
-// follows are streamed.
+// follows are streamed. New chunks go just before the image data (before
+// an APNG's first fcTL, which must stay next to IDAT); an APNG's XMP goes
+// before IEND instead (see below).
 func Rewrite(r io.Reader, w io.Writer, e Edit) error {
 	rd, err := NewReader(r)
 	if err != nil {
@@ -263,9 +265,23 @@ func Rewrite(r io.Reader, w io.Writer, e Edit) error {
 	total := 0
 	hasEXIF := false
 	inserted := false
+	// In an APNG the XMP goes last, before IEND: ffmpeg recognises an
+	// APNG only when the chunks before its first fcTL fit in its 2 KiB
+	// probe, which a padded packet does not.
+	animated := false
+
 	insert := func() error {
 		inserted = true
-		for _, c := range pre {
+		// New chunks go just before the image data: before IDAT, or
+		// before an APNG's first fcTL, which must stay next to it.
+		at := len(pre)
+		for i, c := range pre {
+			if c.Type == "fcTL" {
+				at = i
+				break
+			}
+		}
+		for _, c := range pre[:at] {
 			if err := WriteChunk(w, c.Type, c.Data); err != nil {
 				return err
 			}
@@ -275,12 +291,17 @@ func Rewrite(r io.Reader, w io.Writer, e Edit) error {
 				return err
 			}
 		}
-		if e.XMP != nil {
+		if e.XMP != nil && !animated {
 			if err := WriteChunk(w, "iTXt", XMPChunk(e.XMP)); err != nil {
 				return err
 			}
 		}
 		for _, c := range e.Insert {
+			if err := WriteChunk(w, c.Type, c.Data); err != nil {
+				return err
+			}
+		}
+		for _, c := range pre[at:] {
 			if err := WriteChunk(w, c.Type, c.Data); err != nil {
 				return err
 			}
@@ -319,11 +340,19 @@ func Rewrite(r io.Reader, w io.Writer, e Edit) error {
 			if c.Type == "eXIf" {
 				hasEXIF = true
 			}
+			if c.Type == "acTL" {
+				animated = true
+			}
 			if drop(e, c, d) {
 				continue
 			}
 			pre = append(pre, RawChunk{c.Type, d})
 			continue
+		}
+		if c.Type == "IEND" && animated && e.XMP != nil {
+			if err := WriteChunk(w, "iTXt", XMPChunk(e.XMP)); err != nil {
+				return err
+			}
 		}
 		// After the first IDAT: stream, except metadata chunks that may
 		// have to be dropped (an old XMP packet, what Remove names).

@@ -8,6 +8,8 @@ import (
 	stdpng "image/png"
 	"io"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -234,5 +236,64 @@ func TestRawProfileEXIF(t *testing.T) {
 	}
 	if _, err := decodeRawProfile("\nexif\n 99\nzz"); err == nil {
 		t.Fatal("bad hex accepted")
+	}
+}
+
+// TestAPNG: frames stay intact; fcTL stays next to IDAT and the XMP goes
+// before IEND, where ffmpeg still recognises the animation.
+func TestAPNG(t *testing.T) {
+	in, err := os.ReadFile("testdata/apng.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := Rewrite(bytes.NewReader(in), &out, Edit{XMP: bytes.Repeat([]byte(" "), 4000), EXIF: []byte("MM")}); err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(chunkTypes(t, out.Bytes()), ",")
+	if got != "IHDR,pHYs,acTL,eXIf,fcTL,IDAT,fcTL,fdAT,fcTL,fdAT,iTXt,IEND" {
+		t.Fatalf("chunks %s", got)
+	}
+	if !bytes.Equal(idat(t, in), idat(t, out.Bytes())) {
+		t.Fatal("frame data changed")
+	}
+	ff, err := exec.LookPath("ffmpeg")
+	if err != nil {
+		if extool.InCI() {
+			t.Fatal("ffmpeg missing in CI")
+		}
+		return
+	}
+	dir := t.TempDir()
+	p := filepath.Join(dir, "out.png")
+	os.WriteFile(p, out.Bytes(), 0o644)
+	md5 := func(f string) string {
+		b, err := exec.Command(ff, "-v", "error", "-i", f, "-f", "framemd5", "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var frames []string
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(l, "0,") {
+				frames = append(frames, l)
+			}
+		}
+		return strings.Join(frames, "\n")
+	}
+	a, b := md5("testdata/apng.png"), md5(p)
+	if a != b || strings.Count(a, "\n") != 2 {
+		t.Fatalf("ffmpeg frames differ:\n%s\n---\n%s", a, b)
+	}
+}
+
+func TestChunks(t *testing.T) {
+	in, _ := os.ReadFile("testdata/apng.png")
+	cs, err := Chunks(bytes.NewReader(in))
+	if err != nil || len(cs) != 10 || cs[0].Type != "IHDR" || cs[0].Offset != 8 || cs[9].Type != "IEND" {
+		t.Fatalf("%+v %v", cs, err)
+	}
+	last := cs[len(cs)-1]
+	if last.Offset+12 != int64(len(in)) {
+		t.Fatalf("IEND at %d in %d bytes", last.Offset, len(in))
 	}
 }

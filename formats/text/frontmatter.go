@@ -22,8 +22,10 @@ type FrontMatter struct {
 }
 
 // CreatedComment is the first line of front matter that belgi created, so
-// that removing belgi's keys can remove the whole block again.
-const CreatedComment = "# belgi: front matter added for the AI label"
+// that removing belgi's keys can remove the whole block again. No space
+// after '#': renderers that do not know front matter show it as a line of
+// text rather than a heading.
+const CreatedComment = "#belgi: front matter added for the AI label"
 
 // FindFrontMatter locates YAML front matter.
 func FindFrontMatter(doc []byte) (FrontMatter, bool) {

@@ -374,12 +374,10 @@ func HTMLNotice(lines []Line) []byte {
 // FindHTMLNotice finds belgi's notice element (block "disclosure") and
 // reads its lines and aria-label.
 func FindHTMLNotice(doc []byte) (lines []Line, ariaLabel string, ok bool) {
-	inner, s, e, found := FindHTMLBlock(doc, "disclosure")
+	inner, _, _, found := FindHTMLBlock(doc, "disclosure")
 	if !found {
 		return nil, "", false
 	}
-	_ = s
-	_ = e
 	var lang string
 	var text strings.Builder
 	inP := false

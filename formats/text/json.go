@@ -124,7 +124,7 @@ func JSONMember(doc []byte, key string) ([]byte, bool, error) {
 // Non-object documents are wrapped in an envelope
 // {key: value, "_content": original}. Remove with RemoveJSONMember.
 func InsertJSONMember(doc []byte, key string, value []byte, at Placement) ([]byte, error) {
-	open, close, members, obj, err := jsonTop(doc)
+	open, _, members, obj, err := jsonTop(doc)
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +168,6 @@ func InsertJSONMember(doc []byte, key string, value []byte, at Placement) ([]byt
 		return splice(doc, open+1, ws, kb, sepColon, v, []byte(",")), nil
 	}
 	last := members[len(members)-1]
-	_ = close
 	return splice(doc, last.valueEnd, []byte(","), ws, kb, sepColon, v), nil
 }
 

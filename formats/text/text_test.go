@@ -304,6 +304,7 @@ func FuzzJSON(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		_ = JSONProse(doc, 1, "_disclosure")
+		_ = C2PATail(doc)
 		out, err := InsertJSONMember(doc, "_disclosure", []byte(`{"x":1}`), End)
 		if err != nil {
 			return
@@ -322,4 +323,37 @@ func FuzzJSON(f *testing.F) {
 			t.Fatalf("round trip %q → %q → %q (%v)", doc, out, back, err)
 		}
 	})
+}
+
+func c2paWrapper(payload []byte) []byte {
+	b := append([]byte("C2PATXT\x00\x01"), 0, 0, 0, byte(len(payload)))
+	b = append(b, payload...)
+	out := []byte("\uFEFF")
+	for _, x := range b {
+		r := rune(0xFE00) + rune(x)
+		if x >= 0x10 {
+			r = 0xE0100 + rune(x) - 0x10
+		}
+		out = utf8.AppendRune(out, r)
+	}
+	return out
+}
+
+func TestC2PATail(t *testing.T) {
+	w := c2paWrapper([]byte("jumbf"))
+	for _, c := range []struct {
+		doc  []byte
+		want int
+	}{
+		{append([]byte("text\n"), w...), len(w)},
+		{w, len(w)},
+		{[]byte("text"), 0},
+		{append([]byte("text"), w[3:]...), 0},          // no U+FEFF
+		{append(append([]byte("text"), w...), 'x'), 0}, // not at the end
+		{[]byte("a\uFEFF\U000E0152\uFE01\uFE02\uFE03\uFE04\uFE05\uFE06\uFE07"), 0}, // not C2PATXT
+	} {
+		if got := C2PATail(c.doc); got != c.want {
+			t.Errorf("C2PATail(%q) = %d, want %d", c.doc, got, c.want)
+		}
+	}
 }

@@ -20,10 +20,13 @@
 // A run is placed directly after a U+0020 space that separates two words
 // (previous rune a letter, digit or closing punctuation; next rune a
 // letter), never at a line start, never next to ZWJ/ZWNJ, never before a
-// URL-like word. The space has no standardised variation sequences and
-// the first selector (U+E0152) is no registered sequence for anything but
-// ideographs, so rendering does not change; NFC and NFKC leave variation
-// selectors alone (canonical combining class 0, no decompositions).
+// URL-like word; in text without spaces (Chinese, Japanese) after
+// full-width punctuation (。！？，、) followed by a letter. Neither the
+// space nor those marks has a standardised variation sequence with the
+// first selector (U+E0152; ideographic variation sequences need an
+// ideograph before them), so rendering does not change; NFC and NFKC leave
+// variation selectors alone (canonical combining class 0, no
+// decompositions).
 //
 // A decoder accepts a run only when it is a maximal run of exactly 14
 // selectors, not preceded by U+FEFF, starting with 'b' 0x01, whose CRC

@@ -265,3 +265,73 @@ func TestRuneStarts(t *testing.T) {
 		}
 	}
 }
+
+// zh is a short Chinese text written for this test (no spaces).
+const zh = "河流从山里流出来，经过许多村庄和田野，最后流进大湖。渔民在河边工作了几百年！今天的河水还干净吗？工程师每年春天都会测量水质，并把结果告诉大家。" +
+	"村里的孩子们在学校学习如何保护河流、森林和草原。老人们常说，有水就有生活。夏天的时候，很多游客来这里划船、钓鱼、看风景。" +
+	"当地政府修了新的道路和小桥，方便人们来往。农民用更节水的方法浇地，河水因此比以前多了一些。"
+
+func TestEmbedWithoutSpaces(t *testing.T) {
+	doc := []byte(strings.Repeat(zh, 6))
+	out := Embed(doc, 0xc0ffee, nil, Params{})
+	if !bytes.Equal(Remove(out), doc) {
+		t.Fatal("Remove(Embed) != doc")
+	}
+	copies := Find(out)
+	if len(copies) < 6 {
+		t.Fatalf("%d copies in %d runes of Chinese", len(copies), utf8.RuneCount(doc))
+	}
+	for _, c := range copies {
+		prev, _ := utf8.DecodeLastRune(out[:c.Start])
+		if !strings.ContainsRune("。！？，、", prev) {
+			t.Errorf("copy after %q", prev)
+		}
+	}
+	// Every 200-character excerpt carries the ID.
+	runes := []rune(string(out))
+	for s := 0; s+200 <= len(runes); s += 7 {
+		if d := Detect([]byte(string(runes[s : s+200]))); !d.Found || d.ID != 0xc0ffee {
+			t.Fatalf("excerpt at %d: %+v", s, d)
+		}
+	}
+}
+
+// TestSelectorRichTextNoDetection: 2 MB of text dense with variation
+// selectors that are not ours — emoji presentation selectors,
+// ideographic variation sequences, random selector runs of 1–30 (many of
+// exactly 14, some starting with our magic) — yields no copy.
+func TestSelectorRichTextNoDetection(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var b bytes.Buffer
+	for b.Len() < 2<<20 {
+		switch rng.IntN(4) {
+		case 0:
+			b.WriteString("❤\uFE0F ☺\uFE0E 1\uFE0F\u20E3 ")
+		case 1:
+			b.WriteString("葛")
+			b.WriteRune(0xE0100 + rune(rng.IntN(16)))
+			b.WriteString("辻\U000E0100 ")
+		case 2:
+			n := 1 + rng.IntN(30)
+			if rng.IntN(3) == 0 {
+				n = RunLen
+			}
+			b.WriteString("word ")
+			for i := 0; i < n; i++ {
+				x := byte(rng.Uint32())
+				if i == 0 && rng.IntN(2) == 0 {
+					x = magicByte
+				}
+				if i == 1 && rng.IntN(2) == 0 {
+					x = version
+				}
+				b.WriteRune(Selector(x))
+			}
+		default:
+			b.WriteString("plain words between the marks. ")
+		}
+	}
+	if c := Find(b.Bytes()); len(c) != 0 {
+		t.Fatalf("%d false copies, first %+v", len(c), c[0])
+	}
+}

@@ -48,6 +48,10 @@ const (
 // a variation selector are skipped, so callers relabelling a document
 // should Remove first. The bytes of doc outside the inserted copies are
 // unchanged: Remove(Embed(doc)) == doc.
+//
+// Text without spaces (Chinese, Japanese) gets its copies after full-width
+// punctuation (。！？ at sentence ends, ，、 when a gap grows too long)
+// that is followed by a letter.
 func Embed(doc []byte, id uint64, spans []Span, p Params) []byte {
 	p = p.withDefaults()
 	if spans == nil {
@@ -57,11 +61,13 @@ func Embed(doc []byte, id uint64, spans []Span, p Params) []byte {
 	// At most one copy per MinGap runes (≤ bytes): no regrowth.
 	out := make([]byte, 0, len(doc)+(len(doc)/p.MinGap+1)*len(run))
 	var frame [RunLen]byte
+	var marks wideMarks
 	last := 0           // doc bytes copied to out so far
 	visible := p.MaxGap // runes since the last copy: the first good gap takes one
 	for _, s := range spans {
 		start, end := max(s.Start, 0), min(s.End, len(doc))
 		lineStart := bytes.LastIndexByte(doc[:start], '\n') + 1
+		marks.reset()
 		for i := start; i < end; {
 			// No copy can go within MinGap runes of the last, and runes ≤
 			// bytes: skip that many bytes at once unless an earlier copy
@@ -77,31 +83,41 @@ func Embed(doc []byte, id uint64, spans []Span, p Params) []byte {
 					continue
 				}
 			}
-			// Jump to the next space, counting runes and noting line starts.
-			k := bytes.IndexByte(doc[i:end], ' ')
-			seg := doc[i:end]
-			if k >= 0 {
-				seg = doc[i : i+k+1]
+			// The next gap: a space, or a full-width punctuation mark.
+			h, hostLen := -1, 1
+			if k := bytes.IndexByte(doc[i:end], ' '); k >= 0 {
+				h = i + k
 			}
+			if w := marks.next(doc, i, end); w >= 0 && (h < 0 || w < h) {
+				h, hostLen = w, 3
+			}
+			if h < 0 {
+				visible += runeStarts(doc[i:end])
+				break
+			}
+			seg := doc[i : h+hostLen]
 			visible += runeStarts(seg)
 			if nl := bytes.LastIndexByte(seg, '\n'); nl >= 0 {
 				lineStart = i + nl + 1
 			}
-			if k < 0 {
-				break
-			}
-			i += k // the space
-			next := i + 1
-			if i+1 < end && doc[i+1] == magic8[0] && bytes.HasPrefix(doc[i+1:], magic8) {
-				if c, ok := runAt(doc, i+1, &frame); ok && c.End <= end {
+			at := h + hostLen // where a copy would go
+			next := at
+			if at < end && doc[at] == magic8[0] && bytes.HasPrefix(doc[at:], magic8) {
+				if c, ok := runAt(doc, at, &frame); ok && c.End <= end {
 					visible = 0 // an existing copy counts as one
 					next = c.End
 				}
 			} else if visible >= p.MinGap {
-				if sentence, ok := hostBefore(doc, start, lineStart, i); ok && (sentence || visible >= p.MaxGap) && hostAfter(doc, i+1, end) {
-					out = append(out, doc[last:i+1]...)
+				var sentence, ok bool
+				if hostLen == 1 {
+					sentence, ok = hostBefore(doc, start, lineStart, h)
+				} else {
+					sentence, ok = wideSentenceEnd(doc[h:at]), true
+				}
+				if ok && (sentence || visible >= p.MaxGap) && hostAfter(doc, at, end) {
+					out = append(out, doc[last:at]...)
 					out = append(out, run...)
-					last = i + 1
+					last = at
 					visible = 0
 				}
 			}
@@ -109,6 +125,55 @@ func Embed(doc []byte, id uint64, spans []Span, p Params) []byte {
 		}
 	}
 	return append(out, doc[last:]...)
+}
+
+// wideMarkList are the full-width punctuation marks that can carry a copy
+// in text without spaces: none has a standardised variation sequence
+// with U+E0152, the first selector of a copy.
+var wideMarkList = [][]byte{[]byte("。"), []byte("！"), []byte("？"), []byte("，"), []byte("、")}
+
+func wideSentenceEnd(m []byte) bool {
+	return bytes.Equal(m, wideMarkList[0]) || bytes.Equal(m, wideMarkList[1]) || bytes.Equal(m, wideMarkList[2])
+}
+
+// wideMarks caches the next position of each mark, so text with none
+// costs one search per mark and span.
+type wideMarks struct {
+	at   [5]int
+	none bool // no mark left in the span
+}
+
+func (w *wideMarks) reset() {
+	for i := range w.at {
+		w.at[i] = -2 // unknown
+	}
+	w.none = false
+}
+
+// next returns the first mark at or after i, or -1.
+func (w *wideMarks) next(doc []byte, i, end int) int {
+	if w.none {
+		return -1
+	}
+	best := -1
+	for m := range w.at {
+		if w.at[m] == -1 {
+			continue // none left in this span
+		}
+		if w.at[m] < i {
+			k := bytes.Index(doc[i:end], wideMarkList[m])
+			if k < 0 {
+				w.at[m] = -1
+				continue
+			}
+			w.at[m] = i + k
+		}
+		if best < 0 || w.at[m] < best {
+			best = w.at[m]
+		}
+	}
+	w.none = best < 0
+	return best
 }
 
 // hostBefore checks the rune before the space at i (inside the span that
@@ -170,7 +235,7 @@ func hostAfter(doc []byte, j, end int) bool {
 	if !isLetter(r) {
 		return false
 	}
-	w := doc[j:end]
+	w := doc[j:min(end, j+64)] // a URL shows itself early; bounded for text without spaces
 	if k := bytes.IndexAny(w, " \t\r\n"); k >= 0 {
 		w = w[:k]
 	}
