@@ -3,6 +3,7 @@ package audio
 import (
 	"fmt"
 	"math"
+	"sort"
 
 	"github.com/belgi/belgi/watermark/payload"
 )
@@ -28,6 +29,8 @@ const (
 	speedMax      = 0.02
 	logFloor      = 1e-12
 	frameVarFloor = 0.01
+	chaseBits     = 8   // least reliable chips tried both ways per candidate
+	chaseMargin   = 1.5 // score a forced decode must have above the threshold
 )
 
 // Detector searches a stream of interleaved samples for the mark.
@@ -87,6 +90,13 @@ type hyp struct {
 type chipAcc struct{ sum, sq []float64 }
 
 func newChipAcc(n int) chipAcc { return chipAcc{make([]float64, n), make([]float64, n)} }
+
+func (a *chipAcc) addScaled(b chipAcc, w float64) {
+	for i := range a.sum {
+		a.sum[i] += w * b.sum[i]
+		a.sq[i] += w * w * b.sq[i]
+	}
+}
 
 func (a *chipAcc) add(b chipAcc) {
 	for i := range a.sum {
@@ -308,7 +318,9 @@ func (d *Detector) window(end int64) {
 	d.windows++
 	acc := newChipAcc(d.pat.nChips)
 	d.chips(acc, bestO)
-	d.all.add(acc)
+	// Windows whose sync barely stands out from chance may sit at a wrong
+	// alignment: they count less in the sum over all windows.
+	d.all.addScaled(acc, math.Max(0.25, math.Min(1, (bestZ-3.5)/2)))
 	if bestZ >= zAccept {
 		d.conf.add(acc)
 		d.accepted++
@@ -527,18 +539,54 @@ func (d *Detector) Close() Detection {
 	r := d.soft()
 	det := Detection{Sync: r.Sync, Speed: r.Speed, Pitch: r.Pitch, Seconds: r.Seconds,
 		Windows: r.Windows, Accepted: r.Accepted}
-	det.Candidates = len(r.Candidates)
+	// Every candidate is decoded as it is and, Chase-style, with its
+	// chaseBits least reliable chips forced to each of their 2^chaseBits
+	// sign patterns: a near miss of the Viterbi decoder then often finds the
+	// frame whose CRC checks. All of them count as hypotheses for the
+	// threshold, and forced decodes must clear it by chaseMargin, more than
+	// forcing can raise the score.
+	det.Candidates = len(r.Candidates) + len(r.Candidates)<<chaseBits
 	det.Threshold = payload.Threshold(payload.DefaultPFA, max(det.Candidates, 1))
-	first := true
-	for _, soft := range r.Candidates {
+	for i, soft := range r.Candidates {
 		dec := d.code.Decode(soft)
 		ok := dec.Detected(det.Threshold)
-		// keep the first detected candidate, else the best score
-		if (ok && !det.Present) || (!det.Present && (first || dec.Score > det.Decoded.Score)) {
-			det.Decoded = dec
-			det.Present = ok
+		if ok || i == 0 || dec.Score > det.Decoded.Score {
+			det.Decoded, det.Present = dec, ok
 		}
-		first = false
+		if ok {
+			break
+		}
+	}
+	for ci := 0; ci < len(r.Candidates) && !det.Present; ci++ {
+		soft := r.Candidates[ci]
+		var ss float64
+		for _, v := range soft {
+			ss += v * v
+		}
+		if ss == 0 {
+			continue
+		}
+		m := 2.5 * math.Sqrt(ss/float64(len(soft)))
+		idx := make([]int, len(soft))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.Slice(idx, func(a, b int) bool { return math.Abs(soft[idx[a]]) < math.Abs(soft[idx[b]]) })
+		idx = idx[:chaseBits]
+		s2 := append([]float64(nil), soft...)
+		for p := 0; p < 1<<chaseBits && !det.Present; p++ {
+			for j, i := range idx {
+				if p>>j&1 == 1 {
+					s2[i] = m
+				} else {
+					s2[i] = -m
+				}
+			}
+			dec := d.code.Decode(s2)
+			if dec.CRCOK && dec.Score >= det.Threshold+chaseMargin {
+				det.Decoded, det.Present = dec, true
+			}
+		}
 	}
 	if det.Present {
 		det.ID = det.Decoded.ID
