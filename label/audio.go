@@ -47,6 +47,8 @@ const (
 	tagDigitalSourceType = "DIGITAL_SOURCE_TYPE"
 	tagAISystem          = "AI_SYSTEM"
 	tagContentID         = "AI_CONTENT_ID"
+	tagTDMReservation    = "TDM_RESERVATION" // "1" training reserved, "0" allowed (W3C TDMRep values)
+	tagTDMPolicy         = "TDM_POLICY"
 	commDesc             = "AI disclosure" // ID3 COMM description of our notice
 	xmpPrivOwner         = "XMP"           // ID3 PRIV owner of an XMP packet (XMP spec part 3)
 )
@@ -416,7 +418,7 @@ func id3Label(t *mp3.Tag, l *Label, packet []byte) {
 	t.Remove(func(t *mp3.Tag, f mp3.Frame) bool {
 		if d, _, ok := t.TXXX(f); ok {
 			switch d {
-			case tagAIGenerated, tagDigitalSourceType, tagAISystem, tagContentID:
+			case tagAIGenerated, tagDigitalSourceType, tagAISystem, tagContentID, tagTDMReservation, tagTDMPolicy:
 				return true
 			}
 		}
@@ -433,6 +435,9 @@ func id3Label(t *mp3.Tag, l *Label, packet []byte) {
 		t.Frames = append(t.Frames, t.NewTXXX(tagAISystem, s))
 	}
 	t.Frames = append(t.Frames, t.NewTXXX(tagContentID, l.ContentID))
+	for _, kv := range tdmFields(l) {
+		t.Frames = append(t.Frames, t.NewTXXX(kv[0], kv[1]))
+	}
 	for _, ln := range l.Disclosure() {
 		code := iso639_2[ln.Lang]
 		if code == "" {
@@ -480,6 +485,8 @@ func readID3Into(t *mp3.Tag, rep *Report) {
 				if m.ContentID == nil && isContentID(v) {
 					m.ContentID = strp(strings.ToLower(v))
 				}
+			case tagTDMReservation:
+				mergeTDM(m, v)
 			default:
 				if aiWording(d) || aiWording(v) {
 					m.Present = true
@@ -645,7 +652,7 @@ func vorbisLabel(c *flac.Comments, l *Label) {
 	}
 	c.Remove(func(k, v string) bool {
 		switch k {
-		case tagAIGenerated, tagDigitalSourceType, tagAISystem, tagContentID:
+		case tagAIGenerated, tagDigitalSourceType, tagAISystem, tagContentID, tagTDMReservation, tagTDMPolicy:
 			return true
 		case "DESCRIPTION", "COMMENT":
 			return isOurDisclosure(l, v)
@@ -661,6 +668,37 @@ func vorbisLabel(c *flac.Comments, l *Label) {
 		c.Add(tagAISystem, s)
 	}
 	c.Add(tagContentID, l.ContentID)
+	for _, kv := range tdmFields(l) {
+		c.Add(kv[0], kv[1])
+	}
+}
+
+// tdmFields are the training-reservation fields for ID3 TXXX and Vorbis
+// comments (formats without XMP: the same values as XMP tdm:reservation).
+func tdmFields(l *Label) [][2]string {
+	var out [][2]string
+	switch l.TDM {
+	case TDMReserve:
+		out = append(out, [2]string{tagTDMReservation, "1"})
+		if l.TDMPolicy != "" {
+			out = append(out, [2]string{tagTDMPolicy, l.TDMPolicy})
+		}
+	case TDMAllow:
+		out = append(out, [2]string{tagTDMReservation, "0"})
+	}
+	return out
+}
+
+// mergeTDM records a TDM_RESERVATION value; a reservation beats an allowance.
+func mergeTDM(m *MetadataReport, v string) {
+	switch strings.TrimSpace(v) {
+	case "1":
+		m.TDM = strp(TDMReserve.String())
+	case "0":
+		if m.TDM == nil {
+			m.TDM = strp(TDMAllow.String())
+		}
+	}
 }
 
 func verifyFLAC(ctx context.Context, in *Input, rep *Report) error {
@@ -702,6 +740,9 @@ func verifyFLAC(ctx context.Context, in *Input, rep *Report) error {
 		if m.ContentID == nil && isContentID(v) {
 			m.ContentID = strp(strings.ToLower(v))
 		}
+	}
+	for _, v := range c.Get(tagTDMReservation) {
+		mergeTDM(m, v)
 	}
 	for _, key := range []string{"DESCRIPTION", "COMMENT"} {
 		for _, v := range c.Get(key) {

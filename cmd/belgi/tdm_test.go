@@ -108,3 +108,35 @@ func TestTDMReserveFileRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// Audio formats without XMP (FLAC) or with it (MP3 PRIV) carry the
+// reservation as TDM_RESERVATION too; `tdm check` reports it.
+func TestTDMReserveAudio(t *testing.T) {
+	sox := extool.Need(t, "sox")
+	lame := extool.Need(t, "lame")
+	dir := t.TempDir()
+	wav := filepath.Join(dir, "tone.wav")
+	if out, err := exec.Command(sox, "-n", "-r", "44100", "-c", "1", "-b", "16", wav, "synth", "1", "sine", "440").CombinedOutput(); err != nil {
+		t.Fatalf("sox: %v %s", err, out)
+	}
+	flac := filepath.Join(dir, "tone.flac")
+	mp3 := filepath.Join(dir, "tone.mp3")
+	if out, err := exec.Command(sox, wav, flac).CombinedOutput(); err != nil {
+		t.Fatalf("sox: %v %s", err, out)
+	}
+	if out, err := exec.Command(lame, "--quiet", wav, mp3).CombinedOutput(); err != nil {
+		t.Fatalf("lame: %v %s", err, out)
+	}
+	out := filepath.Join(dir, "out")
+	for _, f := range []string{flac, mp3} {
+		var o, e bytes.Buffer
+		if code := run([]string{"label", "-q", "--layers", "metadata", "--tdm", "reserve", "-o", out, f}, &o, &e); code != 0 {
+			t.Fatalf("label %s: %d %s", f, code, e.String())
+		}
+		o.Reset()
+		labelled := filepath.Join(out, filepath.Base(f))
+		if code := run([]string{"tdm", "check", "--json", labelled}, &o, &e); code != exitPartial {
+			t.Errorf("%s: tdm check exit %d, want 1 (reserved): %s %s", f, code, o.String(), e.String())
+		}
+	}
+}
