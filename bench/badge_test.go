@@ -2,13 +2,15 @@ package bench_test
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"image"
 	"image/color"
 	"image/color/palette"
 	"image/draw"
-	_ "image/jpeg"
+	"image/jpeg"
 	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -18,6 +20,7 @@ import (
 	xdraw "golang.org/x/image/draw"
 
 	"github.com/belgi/belgi/bench/extool"
+	"github.com/belgi/belgi/label"
 	"github.com/belgi/belgi/label/disclosure"
 )
 
@@ -198,4 +201,27 @@ func scaleTo(img image.Image, w int) image.Image {
 	m := image.NewRGBA(image.Rect(0, 0, w, h))
 	xdraw.CatmullRom.Scale(m, m.Bounds(), img, b, xdraw.Src, nil)
 	return m
+}
+
+// The file path end to end: decode a 1920×1080 JPEG, draw the badge,
+// estimate the quality, encode, carry the metadata over
+// (label.Apply with --layers disclosure).
+func BenchmarkLabelDisclosureJPEG1080p(b *testing.B) {
+	src := scaleTo(load(b, extool.Shared(b, "testdata/images/rocket.jpg")), 1920)
+	frame := image.NewRGBA(image.Rect(0, 0, 1920, 1080))
+	draw.Draw(frame, frame.Bounds(), src, image.Point{}, draw.Src)
+	var in bytes.Buffer
+	if err := jpeg.Encode(&in, frame, &jpeg.Options{Quality: 85}); err != nil {
+		b.Fatal(err)
+	}
+	opts := label.Options{Layers: []label.Layer{label.LayerDisclosure}}
+	b.SetBytes(int64(in.Len()))
+	b.ReportAllocs()
+	cpu := startCPU()
+	for b.Loop() {
+		if _, err := label.Apply(context.Background(), bytes.NewReader(in.Bytes()), io.Discard, label.Label{ContentID: "0123456789abcdef"}, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu.report(b)
 }

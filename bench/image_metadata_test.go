@@ -15,7 +15,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 
 	xdraw "golang.org/x/image/draw"
@@ -167,12 +166,8 @@ func buildCLI(tb testing.TB, dir string) string {
 // peakRSS labels src with the CLI in a child process and returns its peak
 // resident memory in MiB (getrusage ru_maxrss).
 func peakRSS(tb testing.TB, bin, src, outDir string) float64 {
-	cmd := exec.Command(bin, "label", "-q", "--layers", "metadata", "-o", outDir, src)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("label %s: %v\n%s", src, err, out)
-	}
-	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	return float64(ru.Maxrss) / 1024 // KiB on Linux
+	_, kib := runPeakRSS(tb, bin, "label", "-q", "--layers", "metadata", "-o", outDir, src)
+	return float64(kib) / 1024
 }
 
 // TestPNGLabelMemoryFlat is the CI-sized check: labelling a 64 MB PNG keeps

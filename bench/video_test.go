@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -9,7 +8,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
@@ -104,19 +102,9 @@ func mustRun(t *testing.T, name string, args ...string) {
 // timed runs a command and returns its wall time and peak RSS (KiB).
 func timed(t *testing.T, name string, args ...string) (time.Duration, int64) {
 	t.Helper()
-	cmd := exec.Command(name, args...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
 	start := time.Now()
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s: %v\n%s", name, err, stderr.String())
-	}
-	d := time.Since(start)
-	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	if ru == nil {
-		return d, 0
-	}
-	return d, ru.Maxrss
+	_, kib := runPeakRSS(t, name, args...) // GNU time adds ~1 ms; see childrss_test.go
+	return time.Since(start), kib
 }
 
 func median(ds []time.Duration) time.Duration {

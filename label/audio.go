@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/belgi/belgi/formats"
@@ -17,9 +18,10 @@ import (
 	"github.com/belgi/belgi/label/disclosure"
 )
 
-// Audio: WAV gets every layer (samples are decoded only when a sample
-// layer is asked for; the metadata layer alone is a streamed copy). MP3
-// and FLAC get the metadata layer: belgi does not re-encode them.
+// Audio: WAV and FLAC get every layer (samples are decoded only when a
+// sample layer is asked for; the metadata layer alone is a streamed copy,
+// and FLAC is re-encoded by formats/flac's own encoder only then). MP3
+// gets the metadata layer: belgi does not re-encode lossy audio.
 
 func init() {
 	register(formats.WAV, handler{
@@ -28,7 +30,11 @@ func init() {
 		verify: verifyWAV,
 	})
 	register(formats.MP3, handler{layers: []Layer{LayerMetadata}, apply: applyMP3, verify: verifyMP3})
-	register(formats.FLAC, handler{layers: []Layer{LayerMetadata}, apply: applyFLAC, verify: verifyFLAC})
+	register(formats.FLAC, handler{
+		layers: []Layer{LayerDisclosure, LayerWatermark, LayerMetadata},
+		apply:  applyFLAC,
+		verify: verifyFLAC,
+	})
 }
 
 // maxAudioSamples bounds the samples decoded for sample layers (about
@@ -294,22 +300,22 @@ func verifyWAV(ctx context.Context, in *Input, rep *Report) error {
 	if f.C2PA {
 		rep.C2PA.Present = true
 	}
-	if len(audioVerifiers) > 0 {
-		if !f.Format.Decodable() {
-			rep.Warnings = append(rep.Warnings, fmt.Sprintf("wav: %s samples not decoded; watermark not checked", f.Format))
-			return nil
-		}
-		samples, err := f.ReadSamples(maxAudioSamples)
-		if err != nil {
-			rep.Warnings = append(rep.Warnings, fmt.Sprintf("wav: samples not read: %v", err))
-			return nil
-		}
-		return runAudioVerifiers(ctx, &PCM{Rate: f.Format.SampleRate, Channels: f.Format.Channels, Samples: samples}, in, rep)
+	if !f.Format.Decodable() {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("wav: %s samples not decoded; notice and watermark not checked", f.Format))
+		return nil
 	}
-	return nil
+	samples, err := f.ReadSamples(maxAudioSamples)
+	if err != nil {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("wav: samples not read: %v", err))
+		return nil
+	}
+	return runAudioVerifiers(ctx, &PCM{Rate: f.Format.SampleRate, Channels: f.Format.Channels, Samples: samples}, in, rep)
 }
 
+// runAudioVerifiers looks for belgi's audible notice, then runs the
+// registered sample verifiers (the watermark detector).
 func runAudioVerifiers(ctx context.Context, p *PCM, in *Input, rep *Report) error {
+	findAudioNotice(p, rep)
 	for _, v := range audioVerifiers {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -529,10 +535,13 @@ func isTrue(s string) bool {
 // ---- FLAC ----
 
 func applyFLAC(ctx context.Context, j *Job) error {
-	if j.Opts.wants(LayerDisclosure) || j.Opts.wants(LayerWatermark) {
-		j.Result.Warnings = append(j.Result.Warnings, "flac: metadata only (belgi does not re-encode FLAC); convert to WAV first for an audible notice or a watermark")
+	if stages := sampleStagesFor(j); len(stages) > 0 {
+		return applyFLACSamples(ctx, j)
 	}
 	_, err := flac.Rewrite(j.Out, j.In.Reader(), func(s *flac.Stream) error {
+		if !j.Layers[LayerMetadata] {
+			return nil
+		}
 		c, err := s.Comments()
 		if err != nil {
 			return err
@@ -544,7 +553,86 @@ func applyFLAC(ctx context.Context, j *Job) error {
 	if err != nil {
 		return wrapFormatErr(err)
 	}
-	j.Result.addLayer(LayerMetadata)
+	if j.Layers[LayerMetadata] {
+		j.Result.addLayer(LayerMetadata)
+	}
+	return nil
+}
+
+// applyFLACSamples decodes the frames, runs the sample stages and encodes
+// new frames at the same rate, channels and bit depth. STREAMINFO gets the
+// new length and MD5; a SEEKTABLE (now wrong) is dropped, and a CUESHEET
+// too when a notice moved the content.
+func applyFLACSamples(ctx context.Context, j *Job) error {
+	br := bufio.NewReaderSize(j.In.Reader(), 1<<16)
+	s, err := flac.Read(br)
+	if err != nil {
+		return wrapFormatErr(err)
+	}
+	ints, err := flac.DecodeSamples(br, s.Info, maxAudioSamples)
+	if err != nil {
+		return wrapFormatErr(err)
+	}
+	bps := s.Info.BitsPerSample
+	if s.Info.MD5 != ([16]byte{}) && flac.SamplesMD5(ints, bps) != s.Info.MD5 {
+		j.Result.Warnings = append(j.Result.Warnings, "flac: decoded audio does not match the input's STREAMINFO MD5")
+	}
+	scale := float32(math.Ldexp(1, bps-1))
+	p := &PCM{Rate: s.Info.SampleRate, Channels: s.Info.Channels, Samples: make([]float32, len(ints))}
+	for i, v := range ints {
+		p.Samples[i] = float32(v) / scale
+	}
+	ints = nil
+	if err := runAudioStages(ctx, p, j); err != nil {
+		return err
+	}
+	if len(p.Samples)%p.Channels != 0 {
+		return fmt.Errorf("label: audio stage left %d samples for %d channels", len(p.Samples), p.Channels)
+	}
+	hi, lo := float64(scale)-1, -float64(scale)
+	ints = make([]int32, len(p.Samples))
+	for i, v := range p.Samples {
+		x := math.Round(float64(v) * float64(scale))
+		ints[i] = int32(max(lo, min(hi, x)))
+	}
+	frames, info, err := flac.EncodeFrames(ints, s.Info, s.Blocks[0].Data)
+	if err != nil {
+		return err
+	}
+	kept := s.Blocks[:0]
+	for _, b := range s.Blocks {
+		switch {
+		case b.Type == flac.TypeSeekTable:
+			continue
+		case b.Type == flac.TypeCueSheet && p.Lead > 0:
+			j.Result.Warnings = append(j.Result.Warnings, "flac: CUESHEET dropped (the notice moved the content)")
+			continue
+		}
+		kept = append(kept, b)
+	}
+	s.Blocks = kept
+	s.Blocks[0].Data = info
+	if j.Layers[LayerMetadata] {
+		c, err := s.Comments()
+		if err != nil {
+			return wrapFormatErr(err)
+		}
+		vorbisLabel(c, j.Label)
+		s.SetComments(c)
+	}
+	head, err := s.Bytes()
+	if err != nil {
+		return err
+	}
+	if _, err := j.Out.Write(head); err != nil {
+		return err
+	}
+	if _, err := j.Out.Write(frames); err != nil {
+		return err
+	}
+	if j.Layers[LayerMetadata] {
+		j.Result.addLayer(LayerMetadata)
+	}
 	return nil
 }
 
@@ -589,7 +677,7 @@ func verifyFLAC(ctx context.Context, in *Input, rep *Report) error {
 	c, err := s.Comments()
 	if err != nil {
 		rep.Warnings = append(rep.Warnings, err.Error())
-		return verifyDecoded(ctx, in, rep)
+		return verifyFLACSamples(ctx, in, rep)
 	}
 	m := &rep.Metadata
 	for _, v := range c.Get(tagAIGenerated) {
@@ -620,5 +708,26 @@ func verifyFLAC(ctx context.Context, in *Input, rep *Report) error {
 			readNoticeText(v, rep, "vorbis:"+key)
 		}
 	}
-	return verifyDecoded(ctx, in, rep)
+	return verifyFLACSamples(ctx, in, rep)
+}
+
+// verifyFLACSamples decodes the frames with formats/flac and runs the
+// sample verifiers.
+func verifyFLACSamples(ctx context.Context, in *Input, rep *Report) error {
+	br := bufio.NewReaderSize(in.Reader(), 1<<16)
+	s, err := flac.Read(br)
+	if err == nil {
+		var ints []int32
+		ints, err = flac.DecodeSamples(br, s.Info, maxAudioSamples)
+		if err == nil {
+			scale := float32(math.Ldexp(1, s.Info.BitsPerSample-1))
+			p := &PCM{Rate: s.Info.SampleRate, Channels: s.Info.Channels, Samples: make([]float32, len(ints))}
+			for i, v := range ints {
+				p.Samples[i] = float32(v) / scale
+			}
+			return runAudioVerifiers(ctx, p, in, rep)
+		}
+	}
+	rep.Warnings = append(rep.Warnings, fmt.Sprintf("flac: watermark not checked: %v", err))
+	return nil
 }

@@ -57,21 +57,19 @@ func decodeWithFFmpeg(ctx context.Context, in *Input) (p *PCM, ok bool, err erro
 	return &PCM{Rate: f.Format.SampleRate, Channels: f.Format.Channels, Samples: s}, true, nil
 }
 
-// verifyDecoded runs the sample verifiers on an MP3 or FLAC input.
+// verifyDecoded looks for the notice and runs the sample verifiers on an
+// MP3 input.
 func verifyDecoded(ctx context.Context, in *Input, rep *Report) error {
-	if len(audioVerifiers) == 0 {
-		return nil
-	}
 	p, ok, err := decodeWithFFmpeg(ctx, in)
 	switch {
 	case !ok:
-		rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: watermark not checked: decoding needs ffmpeg", in.Format))
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: notice and watermark not checked: decoding needs ffmpeg", in.Format))
 		return nil
 	case err != nil:
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: watermark not checked: %v", in.Format, err))
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: notice and watermark not checked: %v", in.Format, err))
 		return nil
 	}
 	return runAudioVerifiers(ctx, p, in, rep)

@@ -79,3 +79,29 @@ func addAudioNotice(ctx context.Context, p *PCM, j *Job) error {
 	p.Lead += res.Lead
 	return nil
 }
+
+// findAudioNotice reports belgi's spoken notice (or the tone) when it is
+// found at the start or end of the audio.
+func findAudioNotice(p *PCM, rep *Report) {
+	matches := disclosure.FindNotice(p.Samples, p.Channels, p.Rate, 0)
+	if len(matches) == 0 {
+		return
+	}
+	d := &rep.Disclosure
+	d.Present = true
+	for _, m := range matches {
+		if m.IsTone {
+			if d.Kind == nil {
+				d.Kind = strp("audio-tone")
+			}
+			continue
+		}
+		d.Kind = strp("audio-notice")
+		if d.Text == nil {
+			d.Text = map[string]string{}
+		}
+		if _, dup := d.Text[m.Lang]; !dup {
+			d.Text[m.Lang] = disclosure.Default.Long[m.Kind][m.Lang]
+		}
+	}
+}

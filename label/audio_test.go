@@ -146,6 +146,7 @@ func TestWAVUserCommentKept(t *testing.T) {
 // MP3 and FLAC are decoded with ffmpeg for the sample verifiers.
 func TestDecodeWithFFmpeg(t *testing.T) {
 	extool.Need(t, "ffmpeg")
+	extool.Need(t, "sox")
 	lame := extool.Need(t, "lame")
 	src := extool.Shared(t, "testdata/audio/freesound-19875.flac")
 	b, err := os.ReadFile(src)

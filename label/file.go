@@ -1,6 +1,7 @@
 package label
 
 import (
+	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -34,10 +35,19 @@ func ApplyFile(ctx context.Context, src, dst string, l Label, o Options) (Result
 		o.Name = filepath.Base(src)
 	}
 	var res Result
-	err = WriteAtomic(dst, func(f *os.File) error {
+	write := WriteAtomic
+	if o.NoSync {
+		write = writeAtomicNoSync
+	}
+	err = write(dst, func(f *os.File) error {
+		// Containers are written segment by segment: buffer them into
+		// few large writes (30 syscalls per JPEG became 1).
+		bw := bufio.NewWriterSize(f, 256<<10)
 		var err error
-		res, err = Apply(ctx, in, f, l, o)
-		return err
+		if res, err = Apply(ctx, in, bw, l, o); err != nil {
+			return err
+		}
+		return bw.Flush()
 	})
 	return res, err
 }
@@ -46,7 +56,18 @@ func ApplyFile(ctx context.Context, src, dst string, l Label, o Options) (Result
 // syncs it and renames it to path. If write fails, the temporary file is
 // removed and path is left as it was. The new file keeps the permission bits
 // of an existing path (0644 otherwise).
-func WriteAtomic(path string, write func(f *os.File) error) (err error) {
+func WriteAtomic(path string, write func(f *os.File) error) error {
+	return writeAtomic(path, true, write)
+}
+
+// writeAtomicNoSync is WriteAtomic without the fsync: still all or nothing
+// if the process dies (the rename is atomic and the page cache survives),
+// but not durable across a power cut until the caller syncs.
+func writeAtomicNoSync(path string, write func(f *os.File) error) error {
+	return writeAtomic(path, false, write)
+}
+
+func writeAtomic(path string, sync bool, write func(f *os.File) error) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -74,8 +95,10 @@ func WriteAtomic(path string, write func(f *os.File) error) (err error) {
 	if err = f.Chmod(mode); err != nil {
 		return err
 	}
-	if err = f.Sync(); err != nil {
-		return err
+	if sync {
+		if err = f.Sync(); err != nil {
+			return err
+		}
 	}
 	if err = f.Close(); err != nil {
 		return err

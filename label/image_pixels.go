@@ -12,6 +12,7 @@ import (
 	stdpng "image/png"
 
 	"github.com/belgi/belgi/formats"
+	gifmeta "github.com/belgi/belgi/formats/gif"
 	"github.com/belgi/belgi/formats/jpeg"
 	"github.com/belgi/belgi/formats/png"
 	"github.com/belgi/belgi/label/disclosure"
@@ -260,7 +261,11 @@ func reencodeGIF(ctx context.Context, j *Job, data []byte) ([]byte, error) {
 	if err := gif.EncodeAll(&enc, out); err != nil {
 		return nil, fmt.Errorf("gif: encode: %w", err)
 	}
-	return carryGIF(data, enc.Bytes())
+	var res bytes.Buffer
+	if err := gifmeta.CarryExtensions(bytes.NewReader(data), &enc, &res); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
+	return res.Bytes(), nil
 }
 
 // badgeGreys are added to a palette so that the badge's white text and

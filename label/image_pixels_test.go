@@ -469,3 +469,69 @@ func mustRead(t *testing.T, p string) []byte {
 	}
 	return b
 }
+
+// TestApplyFileDisclosure is `belgi label --layers disclosure` (and the
+// default layers) through ApplyFile on JPEG, PNG, WebP and an animated GIF,
+// each carrying XMP, EXIF (not GIF), ICC and a comment (not WebP):
+// exiftool still reads them from the output, and finds no new problem.
+func TestApplyFileDisclosure(t *testing.T) {
+	convert := extool.Need(t, "convert")
+	cw := extool.Need(t, "cwebp")
+	dir := t.TempDir()
+	photo := extool.Shared(t, "testdata/images/coffee.png")
+	srcs := map[string]string{"in.jpg": extool.Shared(t, "testdata/images/rocket.jpg"), "in.png": photo}
+	if out, err := exec.Command(cw, "-quiet", "-q", "80", photo, "-o", filepath.Join(dir, "src.webp")).CombinedOutput(); err != nil {
+		t.Fatalf("cwebp: %v %s", err, out)
+	}
+	srcs["in.webp"] = filepath.Join(dir, "src.webp")
+	anim := filepath.Join(dir, "src.gif")
+	if out, err := exec.Command(convert, "-delay", "20", photo, "-delay", "50", "(", photo, "-negate", ")", "-loop", "0", "-resize", "480x320", anim).CombinedOutput(); err != nil {
+		t.Fatalf("convert: %v %s", err, out)
+	}
+	srcs["in.gif"] = anim
+	for name, src := range srcs {
+		data := withMetadata(t, src, dir, name)
+		tags := []string{"Title", "ProfileDescription"}
+		if name != "in.gif" {
+			tags = append(tags, "Artist")
+		}
+		if name != "in.webp" {
+			tags = append(tags, "Comment")
+		}
+		before := exifTags(t, data, dir, "src-"+name, append(tags, "Warning")...)
+		for _, layers := range [][]Layer{{LayerDisclosure}, nil} {
+			in := filepath.Join(dir, name)
+			outp := filepath.Join(dir, "labelled-"+name)
+			res, err := ApplyFile(context.Background(), in, outp, Label{}, Options{Layers: layers})
+			if err != nil {
+				t.Fatalf("%s %v: %v", name, layers, err)
+			}
+			if res.Layers[0] != LayerDisclosure {
+				t.Errorf("%s %v: layers %v, disclosure first", name, layers, res.Layers)
+			}
+			out := mustRead(t, outp)
+			after := exifTags(t, out, dir, name, append(tags, "Warning", "DigitalSourceType")...)
+			for _, tg := range tags {
+				if before[tg] == "-" || after[tg] != before[tg] {
+					t.Errorf("%s %v: %s was %q, now %q", name, layers, tg, before[tg], after[tg])
+				}
+			}
+			if after["Warning"] != before["Warning"] {
+				t.Errorf("%s %v: exiftool warning %q (source: %q)", name, layers, after["Warning"], before["Warning"])
+			}
+			if layers == nil && !strings.Contains(after["DigitalSourceType"], "trainedAlgorithmicMedia") {
+				t.Errorf("%s: default layers wrote no DigitalSourceType: %q", name, after["DigitalSourceType"])
+			}
+			badgeDrawn(t, name, data, out, disclosure.BottomRight)
+			if name == "in.gif" {
+				g, err := gif.DecodeAll(bytes.NewReader(out))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(g.Image) != 2 || g.Delay[0] != 20 || g.Delay[1] != 50 || g.LoopCount != 0 {
+					t.Errorf("gif: %d frames, delays %v, loop %d", len(g.Image), g.Delay, g.LoopCount)
+				}
+			}
+		}
+	}
+}

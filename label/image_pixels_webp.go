@@ -16,9 +16,9 @@ import (
 // only decodes. It uses the system libwebp through purego when one is
 // installed, and the translated code otherwise.
 
-// webpLossyQuality is used for lossy sources: libwebp's quantiser cannot
-// be mapped back to a quality setting as simply as JPEG tables can, and
-// 80 keeps the badge's edges clean at about the size of libwebp's default.
+// webpLossyQuality is used for lossy sources whose VP8 header cannot be
+// read back into a quality (webp.EstimateQuality); otherwise the estimate
+// is used, like the JPEG path does with its tables.
 const webpLossyQuality = 80
 
 func reencodeWebP(ctx context.Context, j *Job, data []byte) ([]byte, error) {
@@ -40,7 +40,13 @@ func reencodeWebP(ctx context.Context, j *Job, data []byte) ([]byte, error) {
 		alpha = alpha || !m.Opaque()
 		anim.Image[i] = m
 	}
-	opts := gwebp.Options{Lossless: lossless, Quality: webpLossyQuality, Method: 4, Exact: lossless}
+	quality := webpLossyQuality
+	if !lossless {
+		if q, err := webp.EstimateQuality(src, int64(len(data))); err == nil && q > 0 {
+			quality = q
+		}
+	}
+	opts := gwebp.Options{Lossless: lossless, Quality: quality, Method: 4, Exact: lossless}
 	var enc bytes.Buffer
 	if len(anim.Image) > 1 {
 		err = gwebp.EncodeAll(&enc, anim, opts)
@@ -56,11 +62,4 @@ func reencodeWebP(ctx context.Context, j *Job, data []byte) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
 	return out.Bytes(), nil
-}
-
-// carryGIF returns the re-encoded GIF; image/gif keeps frames, delays,
-// disposal, palettes and the loop count itself.
-func carryGIF(src, encoded []byte) ([]byte, error) {
-	_ = src
-	return encoded, nil
 }

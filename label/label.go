@@ -152,6 +152,8 @@ type Label struct {
 	TDMPolicy string // optional URL of a licensing policy (tdm:policy)
 	// Wording overrides the default disclosure text per language.
 	Wording disclosure.Wording
+	// ShortWording overrides the short form (small images) per language.
+	ShortWording disclosure.Wording
 	// WritePrompt allows writing Prompt into metadata.
 	WritePrompt bool
 	// CN profile: TC260 fields. ContentProducer defaults to Producer.
@@ -176,7 +178,7 @@ func (l *Label) Normalize() error {
 	if l.Source == "" {
 		l.Source = Generated
 	}
-	if u := l.Source.URI(); !strings.HasPrefix(u, "http://") {
+	if u := l.Source.URI(); !strings.HasPrefix(u, "http://") || strings.ContainsAny(u, " \t\r\n\"<>") {
 		return fmt.Errorf("%w: source %q is neither generated, edited, composite nor a URI", ErrInvalidLabel, l.Source)
 	}
 	if l.ContentID == "" {
@@ -216,7 +218,7 @@ func (l *Label) Disclosure() []disclosure.Line {
 
 // ShortDisclosure returns the short form for small canvases.
 func (l *Label) ShortDisclosure() []disclosure.Line {
-	return disclosure.Default.Lines(l.Source.Disclosure(), disclosure.Short, l.Languages, nil)
+	return disclosure.Default.Lines(l.Source.Disclosure(), disclosure.Short, l.Languages, l.ShortWording)
 }
 
 // NewContentID returns a random content ID (16 hex digits).

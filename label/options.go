@@ -46,6 +46,11 @@ type Options struct {
 	Layers []Layer
 	// Name is the file name, used only as a hint to tell text formats apart.
 	Name string
+	// NoSync makes ApplyFile skip the fsync before its rename. Outputs stay
+	// all-or-nothing if the process dies, but a power cut may lose recent
+	// ones until the caller syncs the file system (label/batch syncs once
+	// at the end of a run, which is what makes archives fast).
+	NoSync bool
 	// BurnIn re-encodes video (with ffmpeg) to draw the badge and embed the watermark in every frame.
 	BurnIn bool
 

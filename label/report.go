@@ -1,6 +1,10 @@
 package label
 
-import "github.com/belgi/belgi/formats"
+import (
+	"math"
+
+	"github.com/belgi/belgi/formats"
+)
 
 // Result says what Apply did.
 type Result struct {
@@ -94,6 +98,11 @@ func (r *Report) addSource(s string) {
 
 // finish fills derived fields and empty slices so the JSON shape is stable.
 func (r *Report) finish() {
+	// A score that is not a number cannot be written as JSON; it means
+	// "nothing measurable", which null says.
+	if r.Watermark.Score != nil && (math.IsNaN(*r.Watermark.Score) || math.IsInf(*r.Watermark.Score, 0)) {
+		r.Watermark.Score = nil
+	}
 	if r.Metadata.Sources == nil {
 		r.Metadata.Sources = []string{}
 	}

@@ -2,7 +2,7 @@
 # audio_corpus.sh OUT — gathers the audio watermark evaluation corpus in OUT:
 #   shared/  the project's shared clips (../shared/testdata/audio, CC0/CC-BY)
 #   speech/  espeak-ng speech in Kazakh, Russian and English (made here)
-#   music/   30 s excerpts of the Endgame: Singularity soundtrack
+#   music/   20 s excerpts of the Endgame: Singularity soundtrack
 #            (Debian package singularity-music, CC-BY-SA-3.0; not committed)
 # Needs sox, espeak-ng and `apt-get install -y singularity-music`.
 set -eu
@@ -25,9 +25,9 @@ say en+f3 140 en-2 "Good evening. Here is the weather for tomorrow: cloudy in th
 music=/usr/share/games/singularity/music
 if [ -d "$music" ]; then
 	i=0
-	for t in "A New Journey" "Awakening" "Coherence" "Deprecation" "Nebula" "Through Space"; do
+	for t in "A New Journey" "Awakening" "Deprecation" "Nebula"; do
 		i=$((i + 1))
-		sox -q "$music/$t.ogg" "$out/music/singularity-$i.wav" trim 20 30
+		sox -q "$music/$t.ogg" "$out/music/singularity-$i.wav" trim 20 20
 	done
 else
 	echo "audio_corpus.sh: $music missing (apt-get install -y singularity-music); music skipped" >&2

@@ -326,6 +326,9 @@ func parallel(n int, f func(i int)) {
 const minEvalSide = 512
 
 func runImage(dir string, w io.Writer) error {
+	if *skyPanel != "" {
+		return writeSkyPanel(dir, *skyPanel, w)
+	}
 	start := time.Now()
 	names, imgs, err := loadCorpus(dir)
 	if err != nil {
@@ -334,18 +337,29 @@ func runImage(dir string, w io.Writer) error {
 	if len(imgs) == 0 {
 		return fmt.Errorf("no images under %s", dir)
 	}
-	evals := make([]imageEval, len(imgs))
-	parallel(len(imgs), func(i int) {
-		evals[i] = evalOne(i, names[i], imgs[i], imageAttacks)
-		fmt.Fprintf(os.Stderr, ".")
-	})
+	var evals []imageEval
+	if !*fpOnly {
+		evals = make([]imageEval, len(imgs))
+		parallel(len(imgs), func(i int) {
+			evals[i] = evalOne(i, names[i], imgs[i], imageAttacks)
+			fmt.Fprintf(os.Stderr, ".")
+		})
+	}
 	fmt.Fprintln(os.Stderr)
-	fp := falsePositives(imgs, *fpViews)
+	var fp fpStats
+	if *fpViews > 0 {
+		fp = falsePositives(imgs, *fpViews)
+	}
 	writeImageReport(w, dir, evals, imageAttacks, fp, time.Since(start))
 	return nil
 }
 
 func writeImageReport(w io.Writer, dir string, evals []imageEval, attacks []attack, fp fpStats, took time.Duration) {
+	if len(evals) == 0 {
+		fmt.Fprintf(w, "Corpus `%s`, false positives only. Run took %s.\n", dir, took.Round(time.Second))
+		fp.write(w)
+		return
+	}
 	var big, small []imageEval
 	failed := 0
 	for _, e := range evals {
@@ -420,7 +434,9 @@ func writeImageReport(w io.Writer, dir string, evals []imageEval, attacks []atta
 			fmt.Fprintf(w, "\nNot embeddable: %s (%dx%d): %v\n", e.name, e.w, e.h, e.embedErr)
 		}
 	}
-	fp.write(w)
+	if fp.views > 0 {
+		fp.write(w)
+	}
 }
 
 // fpStats summarises detection on unmarked views.
@@ -637,3 +653,5 @@ func synthetic(k int) goimage.Image {
 var _ = payload.DefaultPFA
 
 var fpViews = flag.Int("fp-views", 10000, "least number of unmarked views for the false-positive count")
+
+var fpOnly = flag.Bool("fp-only", false, "skip the attacks; only count false positives")

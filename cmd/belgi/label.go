@@ -24,8 +24,9 @@ type labelFlags struct {
 	from, report                                                                                  string
 	textNotice                                                                                    string
 	jobs                                                                                          int
-	inPlace, writePrompt, quiet, dryRun, skipLabelled, burnIn                                     bool
+	inPlace, writePrompt, quiet, dryRun, skipLabelled, burnIn, fsync                              bool
 	c2pa                                                                                          c2paFlags
+	disc                                                                                          disclosureFlags
 }
 
 func (f *labelFlags) register(fs *flag.FlagSet) {
@@ -46,12 +47,14 @@ func (f *labelFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.from, "from", "", "read more paths from `FILE`, one per line ('-' = stdin)")
 	fs.IntVar(&f.jobs, "jobs", runtime.NumCPU(), "files labelled in parallel")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "list what would be labelled, write nothing")
+	fs.BoolVar(&f.fsync, "fsync", false, "fsync every output before renaming it (default: one sync at the end of the run)")
 	fs.BoolVar(&f.skipLabelled, "skip-labelled", false, "skip files already done (resume an interrupted run)")
 	fs.StringVar(&f.report, "report", "", "write a JSON Lines report to `FILE` (one record per file)")
 	fs.BoolVar(&f.quiet, "q", false, "print errors only")
 	fs.StringVar(&f.textNotice, "text-notice", "start", "text: put the visible notice at the start or end")
 	fs.BoolVar(&f.burnIn, "burn-in", false, "video: re-encode with ffmpeg to draw the badge (and watermark) into every frame")
 	f.c2pa.register(fs)
+	f.disc.register(fs)
 }
 
 func (f *labelFlags) build() (label.Label, label.Options, error) {
@@ -78,6 +81,9 @@ func (f *labelFlags) build() (label.Label, label.Options, error) {
 		return l, label.Options{}, fmt.Errorf("--text-notice %q: want start or end", f.textNotice)
 	}
 	o := label.Options{Layers: layers, BurnIn: f.burnIn, Text: label.TextOptions{Placement: label.TextPlacement(f.textNotice)}}
+	if err := f.disc.apply(&o); err != nil {
+		return l, label.Options{}, err
+	}
 	if err := f.c2pa.apply(&o.C2PA); err != nil {
 		return l, o, err
 	}
@@ -146,7 +152,7 @@ Flags:
 	}
 	cfg := batch.Config{
 		Inputs: files, OutDir: f.out, InPlace: f.inPlace, Jobs: f.jobs, DryRun: f.dryRun,
-		SkipLabelled: f.skipLabelled, FixedID: f.id != "", Label: l, Options: opts,
+		SkipLabelled: f.skipLabelled, FixedID: f.id != "", Fsync: f.fsync, Label: l, Options: opts,
 	}
 	if f.from != "" {
 		if f.from == "-" {

@@ -79,7 +79,11 @@ func runVerify(args []string, stdout, stderr io.Writer) int {
 			status = exitPartial
 		}
 		if *asJSON {
-			b, _ := json.Marshal(rep)
+			b, err := json.Marshal(rep)
+			if err != nil { // never an empty line: say what went wrong, as JSON
+				b, _ = json.Marshal(map[string]any{"file": rep.File, "errors": []string{"report: " + err.Error()}})
+				status = exitFatal
+			}
 			fmt.Fprintln(stdout, string(b))
 		} else {
 			printReport(stdout, rep)

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"log"
+	"math"
 
 	"github.com/belgi/belgi/formats/flac"
 )
@@ -30,4 +31,30 @@ func ExampleRewrite() {
 	c, _ := s.Comments()
 	fmt.Println(len(s.Blocks), c.Get("ai_generated"))
 	// Output: 2 [true]
+}
+
+// Encode one second of a 16-bit mono tone and decode it back.
+func ExampleEncodeFrames() {
+	si := flac.StreamInfo{SampleRate: 8000, Channels: 1, BitsPerSample: 16}
+	info := make([]byte, 34)
+	// sample rate, channels-1 and bits-1 as STREAMINFO packs them
+	x := uint64(8000)<<44 | uint64(0)<<41 | uint64(15)<<36
+	for i := 0; i < 8; i++ {
+		info[10+i] = byte(x >> (56 - 8*i))
+	}
+	samples := make([]int32, 8000)
+	for i := range samples {
+		samples[i] = int32(10000 * math.Sin(2*math.Pi*440*float64(i)/8000))
+	}
+	frames, info, err := flac.EncodeFrames(samples, si, info)
+	if err != nil {
+		log.Fatal(err)
+	}
+	st := &flac.Stream{Blocks: []flac.Block{{Type: flac.TypeStreamInfo, Data: info}}}
+	head, _ := st.Bytes()
+	br := bufio.NewReader(bytes.NewReader(append(head, frames...)))
+	s, _ := flac.Read(br)
+	got, err := flac.DecodeSamples(br, s.Info, 1<<20)
+	fmt.Println(len(got), s.Info.TotalSamples, err, len(frames) < 2*len(samples))
+	// Output: 8000 8000 <nil> true
 }

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// FuzzRead: Read and ParseComments never panic; what reads can be
+// FuzzRead: Read, DecodeSamples and ParseComments never panic; what reads can be
 // rewritten and read again with the same blocks.
 func FuzzRead(f *testing.F) {
 	files, _ := filepath.Glob("../../../shared/testdata/audio/*.flac")
@@ -20,9 +20,13 @@ func FuzzRead(f *testing.F) {
 	}
 	f.Add([]byte("fLaC\x00\x00\x00\x22" + string(make([]byte, 34)) + "\x84\x00\x00\x08\x00\x00\x00\x00\x00\x00\x00\x00"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		s, err := Read(bufio.NewReader(bytes.NewReader(b)))
+		br := bufio.NewReader(bytes.NewReader(b))
+		s, err := Read(br)
 		if err != nil {
 			return
+		}
+		if samples, err := DecodeSamples(br, s.Info, 1<<20); err == nil && s.Info.Channels > 0 && len(samples)%s.Info.Channels != 0 {
+			t.Fatalf("%d samples for %d channels", len(samples), s.Info.Channels)
 		}
 		c, err := s.Comments()
 		if err != nil {

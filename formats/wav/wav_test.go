@@ -143,93 +143,100 @@ func TestEditKeepsSamplesAndChunks(t *testing.T) {
 			}
 		}
 	}()
-	for _, path := range testFiles(t) {
-		t.Run(filepath.Base(path), func(t *testing.T) {
-			f, _ := open(t, path)
-			edit := Edit{
-				Info: []InfoField{{riff.ID("ICMT"), disclosure}, {riff.ID("ISFT"), "belgi test"}},
-				XMP:  []byte(testXMP),
-			}
-			var out bytes.Buffer
-			if _, _, err := f.Write(&out, edit); err != nil {
-				t.Fatal(err)
-			}
-			g, err := Parse(bytes.NewReader(out.Bytes()), int64(out.Len()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if dataHash(t, f) != dataHash(t, g) {
-				t.Fatal("data bytes changed")
-			}
-			if g.Format != f.Format || g.RIFF.Kind != f.RIFF.Kind {
-				t.Fatalf("format %v→%v kind %s→%s", f.Format, g.Format, f.RIFF.Kind, g.RIFF.Kind)
-			}
-			// Every input chunk except the ones we replace is still there, byte for byte.
-			for _, c := range f.RIFF.Chunks {
-				if c.ID == IDXMP || (c.ID == riff.LIST && c.ListType == IDInfo) || c.ID == riff.DS64 {
-					continue
+	files := testFiles(t)
+	var mu sync.Mutex
+	t.Run("files", func(t *testing.T) { // returns when every parallel subtest is done
+		for _, path := range files {
+			t.Run(filepath.Base(path), func(t *testing.T) {
+				t.Parallel()
+				f, _ := open(t, path)
+				edit := Edit{
+					Info: []InfoField{{riff.ID("ICMT"), disclosure}, {riff.ID("ISFT"), "belgi test"}},
+					XMP:  []byte(testXMP),
 				}
-				found := false
-				want, _ := c.ReadAll(1 << 30)
-				for _, d := range g.RIFF.Chunks {
-					if d.ID == c.ID {
-						got, _ := d.ReadAll(1 << 30)
-						if bytes.Equal(got, want) {
-							found = true
+				var out bytes.Buffer
+				if _, _, err := f.Write(&out, edit); err != nil {
+					t.Fatal(err)
+				}
+				g, err := Parse(bytes.NewReader(out.Bytes()), int64(out.Len()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if dataHash(t, f) != dataHash(t, g) {
+					t.Fatal("data bytes changed")
+				}
+				if g.Format != f.Format || g.RIFF.Kind != f.RIFF.Kind {
+					t.Fatalf("format %v→%v kind %s→%s", f.Format, g.Format, f.RIFF.Kind, g.RIFF.Kind)
+				}
+				// Every input chunk except the ones we replace is still there, byte for byte.
+				for _, c := range f.RIFF.Chunks {
+					if c.ID == IDXMP || (c.ID == riff.LIST && c.ListType == IDInfo) || c.ID == riff.DS64 {
+						continue
+					}
+					found := false
+					want, _ := c.ReadAll(1 << 30)
+					for _, d := range g.RIFF.Chunks {
+						if d.ID == c.ID {
+							got, _ := d.ReadAll(1 << 30)
+							if bytes.Equal(got, want) {
+								found = true
+							}
 						}
 					}
+					if !found {
+						t.Errorf("chunk %q at %d lost or changed", c.ID, c.Offset)
+					}
 				}
-				if !found {
-					t.Errorf("chunk %q at %d lost or changed", c.ID, c.Offset)
+				if s, _ := g.InfoText(riff.ID("ICMT")); s != disclosure {
+					t.Errorf("ICMT %q", s)
 				}
-			}
-			if s, _ := g.InfoText(riff.ID("ICMT")); s != disclosure {
-				t.Errorf("ICMT %q", s)
-			}
-			for _, s := range f.Info {
-				if s.ID == riff.ID("ICMT") || s.ID == riff.ID("ISFT") {
-					continue
+				for _, s := range f.Info {
+					if s.ID == riff.ID("ICMT") || s.ID == riff.ID("ISFT") {
+						continue
+					}
+					if got, _ := g.InfoText(s.ID); got != strings.TrimRight(string(s.Data), "\x00") {
+						t.Errorf("INFO %s changed: %q", s.ID, got)
+					}
 				}
-				if got, _ := g.InfoText(s.ID); got != strings.TrimRight(string(s.Data), "\x00") {
-					t.Errorf("INFO %s changed: %q", s.ID, got)
+				if string(g.XMP) != testXMP {
+					t.Error("XMP not read back")
 				}
-			}
-			if string(g.XMP) != testXMP {
-				t.Error("XMP not read back")
-			}
-			// Labelling twice does not stack.
-			var again bytes.Buffer
-			if _, _, err := g.Write(&again, edit); err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(again.Bytes(), out.Bytes()) {
-				t.Error("second edit changed the file")
-			}
+				// Labelling twice does not stack.
+				var again bytes.Buffer
+				if _, _, err := g.Write(&again, edit); err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(again.Bytes(), out.Bytes()) {
+					t.Error("second edit changed the file")
+				}
 
-			tmp := filepath.Join(outDir, filepath.Base(path)+".out.wav")
-			if err := os.WriteFile(tmp, out.Bytes(), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			probe, err := exec.Command(ffprobe, "-v", "error", "-show_entries", "format_tags:stream=codec_name", "-of", "json", tmp).Output()
-			if err != nil {
-				t.Fatalf("ffprobe: %v", err)
-			}
-			var pr struct {
-				Format struct {
-					Tags map[string]string `json:"tags"`
-				} `json:"format"`
-			}
-			json.Unmarshal(probe, &pr)
-			if pr.Format.Tags["comment"] != disclosure || pr.Format.Tags["encoder"] != "belgi test" {
-				t.Errorf("ffprobe tags %v", pr.Format.Tags)
-			}
-			outputs = append(outputs, tmp)
-			// The samples decode the same with ffmpeg before and after.
-			if md5(t, path) != md5(t, tmp) {
-				t.Error("ffmpeg decodes different audio")
-			}
-		})
-	}
+				tmp := filepath.Join(outDir, filepath.Base(path)+".out.wav")
+				if err := os.WriteFile(tmp, out.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				probe, err := exec.Command(ffprobe, "-v", "error", "-show_entries", "format_tags:stream=codec_name", "-of", "json", tmp).Output()
+				if err != nil {
+					t.Fatalf("ffprobe: %v", err)
+				}
+				var pr struct {
+					Format struct {
+						Tags map[string]string `json:"tags"`
+					} `json:"format"`
+				}
+				json.Unmarshal(probe, &pr)
+				if pr.Format.Tags["comment"] != disclosure || pr.Format.Tags["encoder"] != "belgi test" {
+					t.Errorf("ffprobe tags %v", pr.Format.Tags)
+				}
+				mu.Lock()
+				outputs = append(outputs, tmp)
+				mu.Unlock()
+				// The samples decode the same with ffmpeg before and after.
+				if md5(t, path) != md5(t, tmp) {
+					t.Error("ffmpeg decodes different audio")
+				}
+			})
+		}
+	})
 }
 
 func md5(t *testing.T, path string) string {

@@ -385,13 +385,17 @@ func plan(size image.Point, lines []Line, o BadgeOptions) (*Badge, error) {
 		lines []Line
 		form  Form
 		wrap  bool
+		tight bool // compact padding and line spacing, the last resort
 	}
 	var cands []candidate
 	if len(lines) > 0 {
-		cands = append(cands, candidate{lines, Long, false}, candidate{lines, Long, true})
+		cands = append(cands, candidate{lines, Long, false, false}, candidate{lines, Long, true, false})
 	}
 	if len(o.Short) > 0 {
-		cands = append(cands, candidate{o.Short, Short, false}, candidate{o.Short, Short, true})
+		cands = append(cands, candidate{o.Short, Short, false, false}, candidate{o.Short, Short, true, false},
+			// Three short lines on a small image (eu) need the space that
+			// generous padding would take; the letter size stays.
+			candidate{o.Short, Short, false, true}, candidate{o.Short, Short, true, true})
 	}
 	marks := []bool{o.AIMark}
 	if o.AIMark {
@@ -404,8 +408,10 @@ func plan(size image.Point, lines []Line, o BadgeOptions) (*Badge, error) {
 	// and then without the mark before moving on to a shorter candidate.
 	for _, c := range cands {
 		for _, mark := range marks {
-			lay, ok := p.fit(c.lines, capPx, mark, c.wrap)
-			last = lay
+			lay, ok := p.fit(c.lines, capPx, mark, c.wrap, c.tight)
+			if lay.w > 0 {
+				last = lay
+			}
 			if ok {
 				best, bestForm = &lay, c.form
 				break
@@ -416,7 +422,10 @@ func plan(size image.Point, lines []Line, o BadgeOptions) (*Badge, error) {
 		}
 	}
 	if best == nil {
-		return nil, fmt.Errorf("%w: %d×%d px leaves no room for %d px capitals (smallest try %d×%d px, %.1f%% of the area, limit %.0f%%)",
+		if last.w == 0 {
+			return nil, fmt.Errorf("%w: %d×%d px is too narrow for one word at %d px capitals", ErrNoRoom, W, H, capPx)
+		}
+		return nil, fmt.Errorf("%w: %d×%d px leaves no room for %d px capitals (last try %d×%d px, %.1f%% of the area, limit %.0f%%)",
 			ErrNoRoom, W, H, capPx, last.w, last.h, 100*float64(last.w*last.h)/float64(W*H), 100*maxCov)
 	}
 	lay := *best
@@ -445,15 +454,15 @@ func plan(size image.Point, lines []Line, o BadgeOptions) (*Badge, error) {
 
 // fit lays lines out at capPx (raised to meet minH) and reports whether
 // the result fits the image.
-func (p *planner) fit(lines []Line, capPx int, mark, wrap bool) (layout, bool) {
-	lay, ok := p.layout(lines, capPx, mark, wrap)
+func (p *planner) fit(lines []Line, capPx int, mark, wrap, tight bool) (layout, bool) {
+	lay, ok := p.layout(lines, capPx, mark, wrap, tight)
 	for i := 0; ok && p.minH > 0 && lay.h < p.minH && i < 50; i++ {
 		// Height grows about linearly with the cap height.
 		next := int(math.Ceil(float64(lay.cap) * float64(p.minH) / float64(lay.h)))
 		if next <= lay.cap {
 			next = lay.cap + 1
 		}
-		lay, ok = p.layout(lines, next, mark, wrap)
+		lay, ok = p.layout(lines, next, mark, wrap, tight)
 	}
 	if !ok {
 		return lay, false
@@ -465,7 +474,7 @@ func (p *planner) fit(lines []Line, capPx int, mark, wrap bool) (layout, bool) {
 
 // layout measures lines at capPx. With wrap, each line is broken at spaces
 // to fit the available width; ok is false when a word alone is too wide.
-func (p *planner) layout(lines []Line, capPx int, mark, wrap bool) (layout, bool) {
+func (p *planner) layout(lines []Line, capPx int, mark, wrap, tight bool) (layout, bool) {
 	size := float64(capPx) / p.capRatio
 	face := faceFor(p.reg, size)
 	lay := layout{
@@ -475,6 +484,14 @@ func (p *planner) layout(lines []Line, capPx int, mark, wrap bool) (layout, bool
 		padV:  int(math.Round(float64(capPx) * 0.35)),
 		lineH: int(math.Ceil(size * 1.32)),
 		asc:   int(math.Round(size * 0.98)),
+	}
+	if tight {
+		// 1.2 em still clears descenders (0.24 em) from the next line's
+		// accented capitals (0.93 em).
+		lay.padH = int(math.Round(float64(capPx) * 0.4))
+		lay.padV = int(math.Round(float64(capPx) * 0.2))
+		lay.lineH = int(math.Ceil(size * 1.2))
+		lay.asc = int(math.Round(size * 0.95))
 	}
 	if mark {
 		lay.markGap = lay.padH
@@ -599,10 +616,22 @@ func fillRoundRect(dst *image.RGBA, r image.Rectangle, rad float64, c color.NRGB
 func fillRoundRectAlpha(m *image.Alpha, r image.Rectangle, rad float64) {
 	rad = min(rad, float64(r.Dx())/2, float64(r.Dy())/2)
 	w, h := float64(r.Dx()), float64(r.Dy())
+	corner := int(math.Ceil(rad)) // rows and columns that can be partly covered
 	for y := r.Min.Y; y < r.Max.Y; y++ {
+		row := m.Pix[m.PixOffset(r.Min.X, y) : m.PixOffset(r.Min.X, y)+r.Dx()]
+		for i := range row {
+			row[i] = 255
+		}
 		py := float64(y-r.Min.Y) + 0.5
-		for x := r.Min.X; x < r.Max.X; x++ {
-			px := float64(x-r.Min.X) + 0.5
+		if y-r.Min.Y >= corner && r.Max.Y-y > corner {
+			continue // a straight row: fully covered
+		}
+		for i := 0; i < len(row); i++ {
+			if i >= corner && len(row)-i > corner {
+				i = len(row) - corner - 1 // jump over the straight middle
+				continue
+			}
+			px := float64(i) + 0.5
 			cx, cy := px, py
 			switch {
 			case px < rad:
@@ -616,11 +645,10 @@ func fillRoundRectAlpha(m *image.Alpha, r image.Rectangle, rad float64) {
 			case py > h-rad:
 				cy = h - rad
 			}
-			a := 1.0
 			if cx != px || cy != py {
-				a = rad - math.Hypot(px-cx, py-cy) + 0.5
+				a := rad - math.Hypot(px-cx, py-cy) + 0.5
+				row[i] = uint8(math.Round(255 * min(1, max(0, a))))
 			}
-			m.Pix[m.PixOffset(x, y)] = uint8(math.Round(255 * min(1, max(0, a))))
 		}
 	}
 }

@@ -103,6 +103,20 @@ func TestPlanFormChoice(t *testing.T) {
 	if b.Form != Long || len(b.Lines) <= 2 {
 		t.Errorf("800x800 at 30%%: form %v lines %v, want the long form wrapped", b.Form, b.Lines)
 	}
+	// Three short lines (eu) on a small image fit with compact spacing at
+	// the same letter size.
+	eu := []string{"kk", "ru", "en"}
+	for _, sz := range []image.Point{{300, 200}, {320, 213}, {320, 240}} {
+		b, err := Plan(rect(sz.X, sz.Y), Default.Lines(Generated, Long, eu, nil),
+			BadgeOptions{Short: Default.Lines(Generated, Short, eu, nil), Corner: TopRight})
+		if err != nil {
+			t.Errorf("eu %v: %v", sz, err)
+			continue
+		}
+		if b.Form != Short || len(b.Lines) != 3 || b.CapHeight < MinCapPixels || b.Coverage > DefaultMaxCoverage {
+			t.Errorf("eu %v: form %v lines %d cap %d coverage %.3f", sz, b.Form, len(b.Lines), b.CapHeight, b.Coverage)
+		}
+	}
 	// Without a short form, a small image has no room.
 	if _, err := Plan(rect(320, 240), longKZ(), BadgeOptions{}); !errors.Is(err, ErrNoRoom) {
 		t.Errorf("320x240 without short form: err %v, want ErrNoRoom", err)

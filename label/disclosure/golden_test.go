@@ -35,6 +35,7 @@ func TestGolden(t *testing.T) {
 		{"short-320x240-white.png", uniform(image.Pt(320, 240), color.White), kk, disclosure.BadgeOptions{}},
 		{"mark-640x360-stripes.png", stripes(640, 360), kk, disclosure.BadgeOptions{AIMark: true, Corner: disclosure.TopLeft}},
 		{"eu-960x540-gradient.png", gradient(960, 540), eu, disclosure.BadgeOptions{Corner: disclosure.TopRight, MaxCoverage: 0.2}},
+		{"eu-tight-320x213-stripes.png", stripes(320, 213), eu, disclosure.BadgeOptions{Corner: disclosure.TopRight}},
 		{"cn-480x480-black.png", uniform(image.Pt(480, 480), color.Black), kk, disclosure.BadgeOptions{MinHeight: 0.05}},
 	} {
 		c.opts.Short = lines(disclosure.Short, c.langs)

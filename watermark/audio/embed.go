@@ -13,13 +13,16 @@ import (
 // band content, ±20 % in amplitude (a = defaultStrength·(mean band energy /
 // band energy), at most maxRelChange: weak bands, masked by their strong
 // neighbours, carry more of it). A limiter then holds the mark at least capDB
-// below the quietest channel in every 12 ms block, so the segmental SNR stays
-// above 28 dB and transients get no audible pre-echo.
+// below the quietest channel in every 12 ms block (strictCapDB whenever the
+// running segmental SNR of the output falls under segTargetDB), so the
+// segmental SNR stays above 28 dB and transients get no audible pre-echo.
 
 const (
 	defaultStrength = 0.2
-	capDB           = 28.5
-	maxRelChange    = 0.35 // largest relative amplitude change of a band
+	capDB           = 26.5 // per-block limit while the running segmental SNR allows
+	strictCapDB     = 29.0 // per-block limit while it is below segTargetDB
+	segTargetDB     = 29.0 // running mean of clamped block SNRs to hold
+	maxRelChange    = 0.5  // largest relative amplitude change of a band
 	shapeGamma      = 1.0
 	minActiveSec    = 2.3 // marked audio needed to carry one decodable block
 )
@@ -28,16 +31,20 @@ const (
 // Write returns marked samples as they become final (a latency of about
 // 60 ms); Close returns the rest. Memory does not grow with duration.
 type Embedder struct {
-	rate, ch int
-	hop      float64
-	wl       int
-	fft      *realFFT
-	win      []float64
-	bins     [][2]int
-	sign     []float64 // per block cell
-	strength float64
-	lb       int     // limiter block length
-	cap      float64 // mark/host energy ratio allowed
+	rate, ch  int
+	hop       float64
+	wl        int
+	fft       *realFFT
+	win       []float64
+	bins      [][2]int
+	sign      []float64 // per block cell
+	strength  float64
+	lb        int     // limiter block length
+	cap       float64 // mark/host energy ratio allowed
+	capStrict float64
+	segSum    float64 // clamped block SNRs (dB) of the blocks output
+	segN      int
+	segHist   [8]segStat // running totals after each of the last blocks
 
 	in    []float32 // interleaved input not yet output; in[0] is sample base
 	mono  []float64 // mono mix of in
@@ -55,6 +62,11 @@ type Embedder struct {
 	bandE  []float64
 	active int64 // samples of blocks that carry the mark at ≥ 1/4 strength
 	closed bool
+}
+
+type segStat struct {
+	sum float64
+	n   int
 }
 
 // NewEmbedder prepares marking id into audio at rate with ch interleaved
@@ -84,6 +96,7 @@ func newEmbedder(rate, ch int, chips []int8, opt Options) (*Embedder, error) {
 	e.strength = math.Min(defaultStrength*s, 0.5)
 	e.lb = int(math.Round(e.hop / 2))
 	e.cap = math.Pow(10, -capDB/10)
+	e.capStrict = math.Pow(10, -strictCapDB/10)
 	e.frame = make([]float64, n)
 	e.bandE = make([]float64, numBands)
 	e.spec = make([]complex128, n/2+1)
@@ -266,7 +279,15 @@ func (e *Embedder) blockGain(i int64) float64 {
 		}
 		hostMin = math.Min(hostMin, h)
 	}
-	g := math.Sqrt(e.cap * hostMin / em)
+	// Segmental SNR control: blocks may go down to capDB while the running
+	// mean of block SNRs (clamped to [-10, 35] dB like the segmental SNR
+	// measure, over blocks above -60 dBFS) stays at or above segTargetDB.
+	// The history is the one up to block i-4 whatever the chunking.
+	c := e.cap
+	if h := e.segHist[(i-4)&7]; i >= 4 && h.n > 0 && h.sum/float64(h.n) < segTargetDB {
+		c = e.capStrict
+	}
+	g := math.Sqrt(c * hostMin / em)
 	if g > 1 {
 		g = 1
 	}
@@ -290,16 +311,10 @@ func (e *Embedder) gain(i int64) float64 {
 func (e *Embedder) emit(dst []float32, final bool) []float32 {
 	lb := int64(e.lb)
 	end := e.base + int64(len(e.mono))
-	// compute raw gains of blocks that are final
-	for {
-		i := e.gBase + int64(len(e.gains))
-		if i*lb >= end || (!final && (i+1)*lb > e.done) {
-			break
-		}
-		e.gains = append(e.gains, e.blockGain(i))
-	}
-	last := e.gBase + int64(len(e.gains)) - 1 // last block with a gain
-	sm := func(i int64) float64 {             // min over neighbours, clamped to known blocks
+	// Raw gains and output interleave in a fixed order: the gain of block i
+	// is computed right after block i-4 is output, so the segmental SNR
+	// control sees the same history however the stream is chunked.
+	sm := func(i, last int64) float64 { // min over neighbours, clamped to known blocks
 		g := e.gain(i)
 		if i > e.gBase {
 			g = math.Min(g, e.gain(i-1))
@@ -310,34 +325,55 @@ func (e *Embedder) emit(dst []float32, final bool) []float32 {
 		return g
 	}
 	for {
+		last := e.gBase + int64(len(e.gains)) - 1 // last block with a gain
+		next := last + 1
+		canGain := next*lb < end && (final || (next+1)*lb <= e.done)
+		if canGain && e.out >= next-3 {
+			e.gains = append(e.gains, e.blockGain(next))
+			continue
+		}
 		i := e.out
-		if i > last || (!final && i+2 > last) {
+		if i > last || (i+2 > last && canGain) || (i+2 > last && !final) {
 			break
 		}
-		g0 := math.Min(sm(i), sm(max(i-1, e.gBase)))
-		g1 := sm(i)
+		g0 := math.Min(sm(i, last), sm(max(i-1, e.gBase), last))
+		g1 := sm(i, last)
 		if i+1 <= last {
-			g1 = math.Min(g1, sm(i+1))
+			g1 = math.Min(g1, sm(i+1, last))
 		}
-		if g1 >= 0.25 && g0 >= 0.25 {
+		if g1 >= 0.02 && g0 >= 0.02 {
 			e.active += lb
 		}
 		lo := i*lb - e.base
 		hi := min(lo+lb, int64(len(e.mono)))
 		nb := float64(hi - lo)
+		var es, en float64
 		for t := lo; t < hi; t++ {
 			g := g0 + (g1-g0)*float64(t-lo)/nb
 			w := g * e.mark[t]
 			for c := 0; c < e.ch; c++ {
-				v := float64(e.in[int(t)*e.ch+c]) + w
+				x := float64(e.in[int(t)*e.ch+c])
+				v := x + w
 				if v > 1 {
 					v = 1
 				} else if v < -1 {
 					v = -1
 				}
+				es += x * x
+				en += (v - x) * (v - x)
 				dst = append(dst, float32(v))
 			}
 		}
+		// account the block's SNR like the segmental SNR measure does
+		if es > 1e-6*nb*float64(e.ch) {
+			snr := 35.0
+			if en > 0 {
+				snr = math.Max(-10, math.Min(35, 10*math.Log10(es/en)))
+			}
+			e.segSum += snr
+			e.segN++
+		}
+		e.segHist[i&7] = segStat{e.segSum, e.segN}
 		e.out++
 	}
 	// drop what is output and no longer needed (keep one block of gains

@@ -18,7 +18,8 @@ type Result struct {
 	ID      uint64
 	Version int
 	// Score is the payload detection statistic of the best hypothesis (≈ a
-	// standard normal on unmarked images; see payload.Decoded.Score).
+	// standard normal on unmarked images; see payload.Decoded.Score), 0 when
+	// nothing could be decoded.
 	Score float64
 	// Threshold is the score needed, accounting for every hypothesis tried.
 	Threshold float64
@@ -57,9 +58,14 @@ func Detect(img goimage.Image, o *Options) (Result, error) {
 //
 // The search decodes at most three lattice hypotheses: the identity, the
 // autocorrelation's best, and the best of the next few by template strength.
-func DetectContext(ctx context.Context, img goimage.Image, o *Options) (Result, error) {
+func DetectContext(ctx context.Context, img goimage.Image, o *Options) (res Result, err error) {
+	defer func() {
+		if math.IsInf(res.Score, -1) {
+			res.Score = 0 // nothing decoded (image too small): a finite score for reports
+		}
+	}()
 	thr := payload.Threshold(payload.DefaultPFA, hypotheses)
-	res := Result{Threshold: thr, Score: math.Inf(-1)}
+	res = Result{Threshold: thr, Score: math.Inf(-1)}
 	b := img.Bounds()
 	if b.Dx() < tileSize/2 || b.Dy() < tileSize/2 {
 		return res, nil

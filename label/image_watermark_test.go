@@ -1,0 +1,72 @@
+package label
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/belgi/belgi/bench/extool"
+)
+
+// TestImageWatermarkSurvivesStripping labels a photo with every default
+// layer, throws the file's metadata away by decoding and re-encoding the
+// pixels (PNG, and JPEG q75), and checks that Verify still reports the
+// content ID from the pixels.
+func TestImageWatermarkSurvivesStripping(t *testing.T) {
+	src := filepath.Join(extool.Shared(t, "testdata/images"), "astronaut.png")
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	res, err := Apply(context.Background(), bytes.NewReader(data), &out, Label{ContentID: "0123456789abcdef"}, Options{Name: "a.png"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.WatermarkID != "0123456789abcdef" || res.WatermarkAlgorithm != imageWatermarkAlgorithm {
+		t.Fatalf("result %+v: watermark not recorded", res)
+	}
+	img, err := png.Decode(bytes.NewReader(out.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, enc := range []struct {
+		name string
+		f    func(*bytes.Buffer, image.Image) error
+	}{
+		{"png", func(b *bytes.Buffer, m image.Image) error { return png.Encode(b, m) }},
+		{"jpg", func(b *bytes.Buffer, m image.Image) error { return jpeg.Encode(b, m, &jpeg.Options{Quality: 75}) }},
+	} {
+		var stripped bytes.Buffer
+		if err := enc.f(&stripped, img); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := Verify(context.Background(), &stripped, VerifyOptions{Name: "x." + enc.name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Metadata.Present {
+			t.Errorf("%s: metadata still present after stripping", enc.name)
+		}
+		w := rep.Watermark
+		if !w.Present || w.ID == nil || *w.ID != "0123456789abcdef" || w.Algorithm == nil || w.Score == nil {
+			t.Fatalf("%s: watermark report %+v", enc.name, w)
+		}
+		if !rep.Labelled {
+			t.Errorf("%s: a watermarked image must count as labelled", enc.name)
+		}
+	}
+	// The unlabelled original carries no mark.
+	rep, err := Verify(context.Background(), bytes.NewReader(data), VerifyOptions{Name: "a.png"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Watermark.Present {
+		t.Fatalf("unmarked image reported marked: %+v", rep.Watermark)
+	}
+}
