@@ -280,6 +280,10 @@ type VerifyOptions struct {
 	WatermarkKey []byte
 	// TrustAnchors is PEM with the root certificates for C2PA trust.
 	TrustAnchors []byte
+	// AllowedEKUs are extended key usages (dotted OIDs, e.g. documentSigning
+	// "1.3.6.1.5.5.7.3.36") accepted for C2PA signers beyond
+	// emailProtection: c2pa-rs's trust_config (see c2pa.ParseTrustConfig).
+	AllowedEKUs []string
 }
 
 func orUnknown(f formats.Format) string {

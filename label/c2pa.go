@@ -198,6 +198,13 @@ func verifyC2PA(ctx context.Context, in *Input, o *VerifyOptions, rep *Report) e
 		}
 		vo.TrustAnchors = certs
 	}
+	for _, s := range o.AllowedEKUs {
+		oid, err := c2pa.ParseOID(s)
+		if err != nil {
+			return fmt.Errorf("%w: allowed EKUs: %v", ErrInvalidOptions, err)
+		}
+		vo.ExtraEKUs = append(vo.ExtraEKUs, oid)
+	}
 	v, err := c2pa.Validate(ra, size, container, vo)
 	switch {
 	case errors.Is(err, c2pa.ErrNoManifest):

@@ -37,7 +37,14 @@ const (
 	qtDescription = "com.apple.quicktime.description"
 	qtSoftware    = "com.apple.quicktime.software"
 	qtComment     = "com.apple.quicktime.comment"
+	// qtTDM is the training reservation as an mdta key: "1" reserved,
+	// "0" allowed (the values of TDMRep's tdm-reservation).
+	qtTDM = "com.belgi.tdm-reservation"
 )
+
+// tdmReservedSentence joins the comments of files whose rightsholder
+// reserved training, for people reading them in a player or file browser.
+const tdmReservedSentence = "AI training prohibited (TDM reservation)"
 
 func applyVideo(ctx context.Context, j *Job) error {
 	if j.Layers[LayerWatermark] && !j.Opts.BurnIn {
@@ -128,12 +135,26 @@ func videoEdit(j *Job, info *mp4.Info) (mp4.Edit, error) {
 		if len(short) > 0 {
 			software += " · " + strings.Join(short, " / ")
 		}
-		if joined != "" {
-			e.QuickTimeKeys = map[string]string{qtDescription: joined, qtSoftware: software, qtComment: joined}
-			e.QuickTimeOrder = []string{qtDescription, qtSoftware, qtComment}
-			e.ITunes = map[string]string{mp4.ItemComment: joined, mp4.ItemTool: software}
-			e.ITunesOrder = []string{mp4.ItemComment, mp4.ItemTool}
+		comment := joined
+		if l.TDM == TDMReserve {
+			comment = strings.TrimPrefix(comment+". "+tdmReservedSentence, ". ")
 		}
+		e.QuickTimeKeys = map[string]string{}
+		e.ITunes = map[string]string{}
+		if joined != "" {
+			e.QuickTimeKeys = map[string]string{qtDescription: joined, qtSoftware: software, qtComment: comment}
+			e.ITunes = map[string]string{mp4.ItemComment: comment, mp4.ItemTool: software}
+		} else if comment != "" {
+			e.QuickTimeKeys[qtComment], e.ITunes[mp4.ItemComment] = comment, comment
+		}
+		switch l.TDM {
+		case TDMReserve:
+			e.QuickTimeKeys[qtTDM] = "1"
+		case TDMAllow:
+			e.QuickTimeKeys[qtTDM] = "0"
+		}
+		e.QuickTimeOrder = []string{qtDescription, qtSoftware, qtComment, qtTDM}
+		e.ITunesOrder = []string{mp4.ItemComment, mp4.ItemTool}
 	}
 	if j.Layers[LayerDisclosure] {
 		if len(lines) == 0 {
@@ -203,6 +224,16 @@ func verifyVideo(ctx context.Context, in *Input, rep *Report) error {
 					rep.Metadata.Disclosure = knownDisclosure(v)
 				}
 			}
+		}
+	}
+	// The mdta key stands in for the XMP's reservation; as everywhere,
+	// the most restrictive signal wins.
+	switch strings.TrimSpace(info.QuickTimeKeys[qtTDM]) {
+	case "1":
+		rep.Metadata.TDM = strp("reserve")
+	case "0":
+		if rep.Metadata.TDM == nil {
+			rep.Metadata.TDM = strp("allow")
 		}
 	}
 	for _, t := range info.TextTracks {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -122,6 +123,14 @@ func TestVideoFixtures(t *testing.T) {
 			if strings.Count(ex, "Жасанды интеллект") != 1 || strings.Count(ex, "[Keys]") != 2 {
 				t.Errorf("exiftool QuickTime keys:\n%s", ex)
 			}
+			// Our boxes add no structural warnings (a second meta in udta
+			// made ExifTool report "Duplicate tag 'meta'").
+			inWarn := exiftoolWarnings(t, src)
+			for _, w := range exiftoolWarnings(t, out) {
+				if strings.Contains(w, "'meta'") || !slices.Contains(inWarn, w) {
+					t.Errorf("exiftool -validate: %s", w)
+				}
+			}
 			if !decodes {
 				return // sample_qt.mov has no sample data: metadata checks only
 			}
@@ -151,6 +160,18 @@ func TestVideoFixtures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// exiftoolWarnings returns the warnings of exiftool -validate.
+func exiftoolWarnings(t *testing.T, file string) []string {
+	t.Helper()
+	var out []string
+	for _, l := range strings.Split(run(t, "exiftool", "-validate", "-warning", "-a", "-s", "-s", file), "\n") {
+		if w, ok := strings.CutPrefix(l, "Warning: "); ok {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 func layerNames(ls []Layer) []string {

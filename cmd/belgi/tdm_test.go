@@ -140,3 +140,25 @@ func TestTDMReserveAudio(t *testing.T) {
 		}
 	}
 }
+
+// An MP4 labelled with --tdm reserve is reported reserved by `tdm check`
+// (plain output), and one labelled with --tdm allow is allowed.
+func TestTDMCheckMP4(t *testing.T) {
+	src := filepath.Join(extool.Shared(t, "testdata/video"), "mp4ff_prog_8s.mp4")
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		tdm, want string
+		code      int
+	}{{"reserve", "training: reserved", exitPartial}, {"allow", "training: allowed", exitOK}} {
+		out := filepath.Join(dir, tc.tdm)
+		var o, e bytes.Buffer
+		if code := run([]string{"label", "-q", "--tdm", tc.tdm, "-o", out, src}, &o, &e); code != 0 {
+			t.Fatalf("label: %d %s", code, e.String())
+		}
+		o.Reset()
+		code := run([]string{"tdm", "check", filepath.Join(out, filepath.Base(src))}, &o, &e)
+		if code != tc.code || !strings.HasPrefix(o.String(), tc.want+"\n") {
+			t.Errorf("%s: tdm check exit %d, want %d:\n%s%s", tc.tdm, code, tc.code, o.String(), e.String())
+		}
+	}
+}

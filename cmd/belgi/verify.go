@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/asn1"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -11,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/belgi/belgi/formats/c2pa"
 	"github.com/belgi/belgi/label"
 )
 
@@ -20,8 +22,9 @@ func runVerify(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print one JSON object per file and line")
 	anchors := fs.String("trust-anchors", "", "PEM `FILE` of trusted C2PA root certificates")
 	wmKey := fs.String("watermark-key", "", "detect watermarks made with this secret key (default: belgi's public key)")
+	trustConfig := fs.String("trust-config", "", "`FILE` of extended key usages (one OID a line, c2pa-rs trust_config) accepted for C2PA signers beyond emailProtection")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: belgi verify [--json] FILE...   ('-' reads stdin)\n\nExit status: 0 all labelled, 1 some not, 2 errors.\n\nFlags:\n")
+		fmt.Fprintf(stderr, "Usage: belgi verify [--json] [--trust-anchors PEM] [--trust-config FILE] FILE...   ('-' reads stdin)\n\nExit status: 0 all labelled, 1 some not, 2 errors.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -45,6 +48,21 @@ func runVerify(args []string, stdout, stderr io.Writer) int {
 			return exitFatal
 		}
 		vo.TrustAnchors = b
+	}
+	if *trustConfig != "" {
+		b, err := os.ReadFile(*trustConfig)
+		if err == nil {
+			var oids []asn1.ObjectIdentifier
+			if oids, err = c2pa.ParseTrustConfig(b); err == nil {
+				for _, o := range oids {
+					vo.AllowedEKUs = append(vo.AllowedEKUs, o.String())
+				}
+			}
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "belgi verify: --trust-config: %v\n", err)
+			return exitFatal
+		}
 	}
 	ctx := context.Background()
 	status := exitOK
@@ -114,7 +132,11 @@ func printReport(w io.Writer, r label.Report) {
 		fmt.Fprintln(w, "  watermark:  absent")
 	}
 	if r.C2PA.Present {
-		fmt.Fprintf(w, "  c2pa:       %s %s\n", deref(r.C2PA.State), strings.Join(r.C2PA.Codes, " "))
+		fmt.Fprintf(w, "  c2pa:       %s, signer %s", deref(r.C2PA.State), deref(r.C2PA.Signer))
+		if len(r.C2PA.Codes) > 0 {
+			fmt.Fprintf(w, " (%s)", strings.Join(r.C2PA.Codes, " "))
+		}
+		fmt.Fprintln(w)
 	} else {
 		fmt.Fprintln(w, "  c2pa:       absent")
 	}

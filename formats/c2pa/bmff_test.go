@@ -13,6 +13,7 @@ import (
 
 	"github.com/belgi/belgi/bench/extool"
 	"github.com/belgi/belgi/formats/c2pa/c2patest"
+	"github.com/belgi/belgi/formats/mp4"
 )
 
 // TestBMFFFramesUnchanged: inserting the manifest after ftyp shifts the
@@ -119,5 +120,53 @@ func TestReferenceWebP(t *testing.T) {
 	os.WriteFile(ca, dc.CACert, 0o644)
 	if r := c2patest.Verify(t, tool, signed, "--anchors", ca); r.Verdict != "trusted" {
 		t.Fatalf("reference validator: %s %v\n%s", r.Verdict, r.FailureCodes, r.Raw)
+	}
+}
+
+// TestBMFFExclusionInsideMeta: an exclusion xpath through moov/meta finds
+// the meta's children in both layouts, ISO's full box (version and flags
+// first) and QuickTime's (Apple devices, ExifTool: children right after
+// the header). Changing the excluded ilst leaves the hash alone; changing
+// anything else does not.
+func TestBMFFExclusionInsideMeta(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		prefix []byte
+	}{{"iso", []byte{0, 0, 0, 0}}, {"quicktime", nil}} {
+		t.Run(tc.name, func(t *testing.T) {
+			meta := mp4.NewContainer("meta", tc.prefix,
+				mp4.NewLeaf("hdlr", append([]byte{0, 0, 0, 0, 0, 0, 0, 0}, "mdta\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"...)),
+				mp4.NewLeaf("keys", []byte{0, 0, 0, 0, 0, 0, 0, 0}),
+				mp4.NewContainer("ilst", nil, mp4.NewLeaf("\x00\x00\x00\x01", []byte("value one"))))
+			moov := mp4.NewContainer("moov", nil, mp4.NewLeaf("mvhd", make([]byte, 100)), meta)
+			var file []byte
+			file = append(file, mp4.NewLeaf("ftyp", []byte("qt  \x00\x00\x00\x00qt  ")).Bytes()...)
+			file = append(file, moov.Bytes()...)
+			file = append(file, mp4.NewLeaf("mdat", []byte("media bytes")).Bytes()...)
+			ex := []BMFFExclusion{{XPath: "/moov/meta/ilst"}}
+			hash := func(b []byte) string {
+				t.Helper()
+				h, err := bmffHash("sha256", bytes.NewReader(b), int64(len(b)), ex, true)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return string(h)
+			}
+			base := hash(file)
+			flip := func(at int) []byte {
+				c := bytes.Clone(file)
+				c[at] ^= 0xFF
+				return c
+			}
+			if got := hash(flip(bytes.Index(file, []byte("value one")))); got != base {
+				t.Error("a change inside the excluded moov/meta/ilst changed the hash")
+			}
+			if got := hash(flip(bytes.Index(file, []byte("mdta")))); got == base {
+				t.Error("a change in moov/meta/hdlr left the hash unchanged")
+			}
+			if got := hash(flip(bytes.Index(file, []byte("media")))); got == base {
+				t.Error("a change in mdat left the hash unchanged")
+			}
+		})
 	}
 }

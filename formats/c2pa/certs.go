@@ -11,6 +11,8 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -23,6 +25,45 @@ var (
 	oidEKUOCSPSigning     = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 9}
 	oidEKUDocumentSigning = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 36}
 )
+
+// ParseTrustConfig reads an EKU allow-list in c2pa-rs's trust_config form
+// (valid_eku_oids.cfg): one dotted OID per line, "//" comment lines and
+// blank lines ignored. The OIDs go in ValidateOptions.ExtraEKUs.
+func ParseTrustConfig(b []byte) ([]asn1.ObjectIdentifier, error) {
+	var out []asn1.ObjectIdentifier
+	for i, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "//") {
+			continue
+		}
+		oid, err := ParseOID(line)
+		if err != nil {
+			return nil, fmt.Errorf("trust config line %d: %w", i+1, err)
+		}
+		out = append(out, oid)
+	}
+	return out, nil
+}
+
+// ParseOID parses a dotted object identifier such as "1.3.6.1.5.5.7.3.36".
+func ParseOID(s string) (asn1.ObjectIdentifier, error) {
+	parts := strings.Split(strings.TrimSpace(s), ".")
+	if len(parts) < 2 {
+		return nil, fmt.Errorf("OID %q: want at least two arcs", s)
+	}
+	oid := make(asn1.ObjectIdentifier, len(parts))
+	for i, p := range parts {
+		n, err := strconv.ParseUint(p, 10, 31)
+		if err != nil {
+			return nil, fmt.Errorf("OID %q: arc %q is not a number", s, p)
+		}
+		oid[i] = int(n)
+	}
+	if oid[0] > 2 {
+		return nil, fmt.Errorf("OID %q: first arc above 2", s)
+	}
+	return oid, nil
+}
 
 // DocumentSigningEKUs are the EKUs c2pa-rs's own allow-list adds beyond
 // emailProtection (valid_eku_oids.cfg): documentSigning, Microsoft C2PA and

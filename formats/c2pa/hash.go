@@ -64,7 +64,7 @@ func dataHash(alg string, r io.ReaderAt, size int64, ex []Exclusion) ([]byte, er
 }
 
 // bmffContainers are the boxes whose children an exclusion xpath may
-// name; meta is a full box (4 bytes of version and flags first).
+// name; meta may start with 4 bytes of version and flags (see metaChildren).
 var bmffContainers = map[string]bool{"moov": true, "trak": true, "mdia": true, "minf": true, "stbl": true,
 	"moof": true, "traf": true, "mfra": true, "meta": true, "edts": true, "dinf": true, "udta": true}
 
@@ -99,6 +99,36 @@ func boxesAt(r io.ReaderAt, off, end int64) ([]bmffBox, error) {
 	return out, nil
 }
 
+// bmffHeaderLen is the size of b's header: 16 with a 64-bit size, else 8.
+func bmffHeaderLen(b bmffBox) int64 {
+	if h, err := b.bytesAt(0, 4); err == nil && binary.BigEndian.Uint32(h) == 1 {
+		return 16
+	}
+	return 8
+}
+
+// metaChildren returns the offset of the first child of meta box b. ISO
+// BMFF's meta is a full box (version and flags, then children); QuickTime's
+// moov/meta, as Apple devices and ExifTool write it, has no version and
+// flags: its payload starts with a child box (hdlr first). A payload whose
+// first 8 bytes are a plausible child size and a known child type is
+// QuickTime's; anything else is read as the full box.
+func metaChildren(b bmffBox) int64 {
+	start := b.off + bmffHeaderLen(b)
+	h, err := b.bytesAt(start-b.off, 8)
+	if err != nil {
+		return start + 4
+	}
+	n := int64(binary.BigEndian.Uint32(h))
+	if n >= 8 && n <= b.off+b.size-start && quickTimeMetaChild[string(h[4:8])] {
+		return start
+	}
+	return start + 4
+}
+
+// quickTimeMetaChild are the box types that may open a QuickTime meta.
+var quickTimeMetaChild = map[string]bool{"hdlr": true, "keys": true, "ilst": true, "free": true, "skip": true, "uuid": true, "ctry": true, "lang": true}
+
 // boxesByPath finds the boxes an xpath such as "/moov/trak/mdia/minf/stbl/stco" names.
 func boxesByPath(r io.ReaderAt, top []bmffBox, xpath string) []bmffBox {
 	parts := strings.Split(strings.TrimPrefix(xpath, "/"), "/")
@@ -116,9 +146,9 @@ func boxesByPath(r io.ReaderAt, top []bmffBox, xpath string) []bmffBox {
 			if !bmffContainers[b.typ] {
 				continue
 			}
-			start := b.off + 8
+			start := b.off + bmffHeaderLen(b)
 			if b.typ == "meta" {
-				start += 4
+				start = metaChildren(b)
 			}
 			kids, err := boxesAt(r, start, b.off+b.size)
 			if err == nil {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/belgi/belgi/bench/extool"
@@ -141,5 +142,31 @@ func TestValidateBrokenStore(t *testing.T) {
 	trunc[i-1]-- // caBX chunk one byte shorter than its store
 	if v, err := Validate(bytes.NewReader(trunc), int64(len(trunc)), PNG, ValidateOptions{}); err == nil && v.State != StateInvalid {
 		t.Fatalf("truncated store: %+v", v)
+	}
+}
+
+// TestParseTrustConfig reads c2pa-rs's EKU list (the shared copy of
+// valid_eku_oids.cfg) and rejects lines that are not OIDs.
+func TestParseTrustConfig(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(extool.Shared(t, "testdata/c2pa/certs"), "store.cfg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	oids, err := ParseTrustConfig(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, o := range oids {
+		got = append(got, o.String())
+	}
+	want := "1.3.6.1.5.5.7.3.4 1.3.6.1.5.5.7.3.36 1.3.6.1.5.5.7.3.8 1.3.6.1.5.5.7.3.9 1.3.6.1.4.1.311.76.59.1.9 1.3.6.1.4.1.62558.2.1"
+	if strings.Join(got, " ") != want {
+		t.Errorf("got %v\nwant %s", got, want)
+	}
+	for _, bad := range []string{"1.3.6.x\n", "emailProtection\n", "7.1\n", "1\n"} {
+		if _, err := ParseTrustConfig([]byte("// comment\n" + bad)); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
 	}
 }

@@ -142,26 +142,27 @@ func ITunes(moov *Node) map[string]string {
 // keys and ilst), replacing the values of keys that exist and keeping all
 // other keys. It creates the meta box when missing.
 func SetQuickTimeKeys(moov *Node, kv map[string]string, order []string) error {
-	// Apple writes moov/meta (without version and flags); ffmpeg and
-	// Android write moov/udta/meta (a full box). Update whichever exists;
-	// create ffmpeg's form, which ExifTool, ffmpeg and ISO parsers all read.
+	// Apple writes moov/meta without version and flags; ffmpeg and Android
+	// write moov/udta/meta, a full box. We keep or create Apple's form, and
+	// move an ffmpeg-style one there (keeping its keys): beside the iTunes
+	// meta in udta it makes ExifTool warn "Duplicate tag 'meta'", while
+	// ExifTool, ffmpeg and c2pa-rs all read moov/meta.
 	meta := findMeta(moov, "mdta")
+	if udta := moov.Child("udta"); meta == nil && udta != nil {
+		if m := findMeta(udta, "mdta"); m != nil && len(m.Children) > 0 && m.Children[0].Type == "hdlr" {
+			udta.Remove(func(c *Node) bool { return c == m })
+			m.Prefix, m.Suffix = nil, nil
+			moov.Children = append(moov.Children, m)
+			meta = m
+		}
+	}
 	if meta == nil {
-		udta := moov.Child("udta")
-		if udta == nil {
-			udta = NewContainer("udta", nil)
-			moov.Children = append(moov.Children, udta)
-		}
-		if udta.IsLeaf() {
-			return fmt.Errorf("%w: moov/udta could not be parsed", ErrUnsupported)
-		}
-		if meta = findMeta(udta, "mdta"); meta == nil {
-			meta = NewContainer("meta", []byte{0, 0, 0, 0},
-				NewLeaf("hdlr", hdlrPayload("\x00\x00\x00\x00", "mdta", "", "")),
-				NewLeaf("keys", []byte{0, 0, 0, 0, 0, 0, 0, 0}),
-				NewContainer("ilst", nil))
-			udta.Children = append(udta.Children, meta)
-		}
+		meta = NewContainer("meta", nil,
+			NewLeaf("hdlr", hdlrPayload("\x00\x00\x00\x00", "mdta", "", "")),
+			NewLeaf("keys", []byte{0, 0, 0, 0, 0, 0, 0, 0}),
+			NewContainer("ilst", nil))
+		// After udta, where Apple puts it.
+		moov.Children = append(moov.Children, meta)
 	}
 	keysBox, ilst := meta.Child("keys"), meta.Child("ilst")
 	if keysBox == nil {
@@ -203,7 +204,8 @@ func SetQuickTimeKeys(moov *Node, kv map[string]string, order []string) error {
 	return nil
 }
 
-// QuickTimeKeys returns the text values of moov/meta (handler mdta).
+// QuickTimeKeys returns the text values of moov/meta (handler mdta), or of
+// moov/udta/meta as ffmpeg writes it.
 func QuickTimeKeys(moov *Node) map[string]string {
 	out := map[string]string{}
 	for _, meta := range []*Node{findMeta(moov, "mdta"), findMeta(moov.Child("udta"), "mdta")} {
