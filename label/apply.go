@@ -41,7 +41,12 @@ type Input struct {
 }
 
 // WatermarkKey is the key verifiers detect with (nil: belgi's public key).
-func (in *Input) WatermarkKey() []byte { return in.key }
+func (in *Input) WatermarkKey() []byte {
+	if in == nil {
+		return nil
+	}
+	return in.key
+}
 
 func newInput(r io.Reader, name string) (*Input, error) {
 	if f, ok := r.(*os.File); ok {
