@@ -156,3 +156,37 @@ func detectText(h []byte, name string) Format {
 	}
 	return Text
 }
+
+// MIMEType returns the media type of f ("application/octet-stream" when
+// unknown), without parameters.
+func (f Format) MIMEType() string {
+	switch f {
+	case JPEG:
+		return "image/jpeg"
+	case PNG:
+		return "image/png"
+	case WebP:
+		return "image/webp"
+	case GIF:
+		return "image/gif"
+	case WAV:
+		return "audio/wav"
+	case MP3:
+		return "audio/mpeg"
+	case FLAC:
+		return "audio/flac"
+	case MP4:
+		return "video/mp4"
+	case MOV:
+		return "video/quicktime"
+	case Markdown:
+		return "text/markdown"
+	case HTML:
+		return "text/html"
+	case JSON:
+		return "application/json"
+	case Text:
+		return "text/plain"
+	}
+	return "application/octet-stream"
+}

@@ -45,28 +45,6 @@ func c2paSupports(f formats.Format) bool {
 	return ok
 }
 
-func mimeType(f formats.Format) string {
-	switch f {
-	case formats.JPEG:
-		return "image/jpeg"
-	case formats.PNG:
-		return "image/png"
-	case formats.WebP:
-		return "image/webp"
-	case formats.WAV:
-		return "audio/wav"
-	case formats.MP4:
-		return "video/mp4"
-	case formats.MOV:
-		return "video/quicktime"
-	case formats.Markdown:
-		return "text/markdown"
-	case formats.Text:
-		return "text/plain"
-	}
-	return "application/octet-stream"
-}
-
 // generatorVersion is belgi's module version for claim_generator_info.
 func generatorVersion() string {
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
@@ -85,7 +63,7 @@ func c2paManifest(j *Job) *c2pa.Manifest {
 	}
 	m := &c2pa.Manifest{
 		Title:          title,
-		Format:         mimeType(j.In.Format),
+		Format:         j.In.Format.MIMEType(),
 		Generator:      c2pa.GeneratorInfo{Name: "belgi", Version: generatorVersion()},
 		KeepProvenance: j.Opts.C2PA.KeepProvenance,
 	}

@@ -293,33 +293,8 @@ func (h *Handler) checkPixels(body io.Reader) (io.Reader, error) {
 var errTooManyPixels = errors.New("image too large")
 
 func contentType(f formats.Format) string {
-	switch f {
-	case formats.JPEG:
-		return "image/jpeg"
-	case formats.PNG:
-		return "image/png"
-	case formats.WebP:
-		return "image/webp"
-	case formats.GIF:
-		return "image/gif"
-	case formats.WAV:
-		return "audio/wav"
-	case formats.MP3:
-		return "audio/mpeg"
-	case formats.FLAC:
-		return "audio/flac"
-	case formats.MP4:
-		return "video/mp4"
-	case formats.MOV:
-		return "video/quicktime"
-	case formats.Markdown:
-		return "text/markdown; charset=utf-8"
-	case formats.HTML:
-		return "text/html; charset=utf-8"
-	case formats.JSON:
-		return "application/json"
-	case formats.Text:
-		return "text/plain; charset=utf-8"
+	if f.IsText() && f != formats.JSON {
+		return f.MIMEType() + "; charset=utf-8"
 	}
-	return "application/octet-stream"
+	return f.MIMEType()
 }
