@@ -240,7 +240,7 @@ func runAudio(dir string, w io.Writer) error {
 		if err != nil {
 			return res, err
 		}
-		res.snr = segSNR(c.x, q, c.ch)
+		res.snr = wmaudio.SegmentalSNR(c.x, q, c.ch)
 		line := fmt.Sprintf("| %s | %.1f s, %d Hz, %d ch | %.1f |", c.name, c.seconds(), c.rate, c.ch, res.snr)
 		for ai, a := range audioAttacks {
 			if only != "" && !strings.Contains(a.name, only) {
@@ -552,31 +552,3 @@ func writeWAV(tmp, path string, x []float32, rate, ch int) error {
 	return runTool(tmp, "sox", "-q", "-t", "f32", "-r", strconv.Itoa(rate), "-c", strconv.Itoa(ch), raw, "-b", "16", path)
 }
 
-// segSNR is the mean over 1024-sample frames whose signal is above −60 dBFS
-// of the frame SNR clamped to [−10, 35] dB.
-func segSNR(x, y []float32, ch int) float64 {
-	fl := 1024 * ch
-	var sum float64
-	n := 0
-	for i := 0; i+fl <= len(x) && i+fl <= len(y); i += fl {
-		var s, e float64
-		for j := i; j < i+fl; j++ {
-			s += float64(x[j]) * float64(x[j])
-			d := float64(y[j]) - float64(x[j])
-			e += d * d
-		}
-		if s/float64(fl) < 1e-6 {
-			continue
-		}
-		v := 35.0
-		if e > 0 {
-			v = math.Min(35, math.Max(-10, 10*math.Log10(s/e)))
-		}
-		sum += v
-		n++
-	}
-	if n == 0 {
-		return math.NaN()
-	}
-	return sum / float64(n)
-}

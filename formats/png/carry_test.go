@@ -17,36 +17,9 @@ func carryEncode(t testing.TB, img image.Image) []byte {
 	return b.Bytes()
 }
 
-// build assembles a PNG from enc with extra chunks spliced: before are put
-// after IHDR, after before IEND.
-func carrySplice(t testing.TB, enc []byte, before, after []RawChunk) []byte {
-	var out bytes.Buffer
-	out.WriteString(Signature)
-	err := Walk(bytes.NewReader(enc), func(r *Reader, c Chunk) error {
-		if c.Type == "IEND" {
-			for _, x := range after {
-				WriteChunk(&out, x.Type, x.Data)
-			}
-		}
-		if err := r.CopyTo(&out); err != nil {
-			return err
-		}
-		if c.Type == "IHDR" {
-			for _, x := range before {
-				WriteChunk(&out, x.Type, x.Data)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out.Bytes()
-}
-
 func TestCarryChunks(t *testing.T) {
 	pal := image.NewPaletted(image.Rect(0, 0, 8, 8), color.Palette{color.Black, color.White})
-	src := carrySplice(t, carryEncode(t, image.NewRGBA(image.Rect(0, 0, 8, 8))),
+	src := withChunks(t, carryEncode(t, image.NewRGBA(image.Rect(0, 0, 8, 8))),
 		[]RawChunk{{"iCCP", []byte("x\x00\x00abc")}, {"sBIT", []byte{8, 8, 8}}, {"pHYs", make([]byte, 9)}, {"prVt", []byte("keep")}, {"prVT", []byte("unsafe")}, {"acTL", make([]byte, 8)}},
 		[]RawChunk{{"tEXt", []byte("Comment\x00hi")}, {"eXIf", []byte("MM\x00*")}})
 	enc := carryEncode(t, pal)
@@ -72,7 +45,7 @@ func TestCarryChunks(t *testing.T) {
 func FuzzCarryChunks(f *testing.F) {
 	img := carryEncode(f, image.NewGray(image.Rect(0, 0, 4, 4)))
 	f.Add(img)
-	f.Add(carrySplice(f, img, []RawChunk{{"iCCP", []byte("p\x00\x00zz")}}, []RawChunk{{"iTXt", []byte("XML:com.adobe.xmp\x00\x00\x00\x00\x00<x/>")}}))
+	f.Add(withChunks(f, img, []RawChunk{{"iCCP", []byte("p\x00\x00zz")}}, []RawChunk{{"iTXt", []byte("XML:com.adobe.xmp\x00\x00\x00\x00\x00<x/>")}}))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		var out bytes.Buffer
 		if err := CarryChunks(bytes.NewReader(src), bytes.NewReader(img), &out, nil); err != nil {

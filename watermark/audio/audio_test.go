@@ -43,7 +43,7 @@ func TestRoundTrip(t *testing.T) {
 		if err := Embed(x, rate, 2, id, Options{}); err != nil {
 			t.Fatalf("%d Hz: %v", rate, err)
 		}
-		if snr := segSNR(orig, x, 2); snr < 28 {
+		if snr := SegmentalSNR(orig, x, 2); snr < 28 {
 			t.Errorf("%d Hz: segmental SNR %.1f dB < 28", rate, snr)
 		}
 		d, err := Detect(context.Background(), x, rate, 2, Options{})

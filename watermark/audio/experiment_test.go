@@ -28,7 +28,7 @@ func TestExperiment(t *testing.T) {
 	}
 	y := e.Write(nil, x)
 	y, err = e.Close(y)
-	t.Logf("embed err=%v len %d/%d segSNR %.1f", err, len(y), len(x), segSNR(x, y, 2))
+	t.Logf("embed err=%v len %d/%d segSNR %.1f", err, len(y), len(x), SegmentalSNR(x, y, 2))
 	soxWrite(t, "/tmp/awm/marked.wav", y, 44100, 2)
 	for _, atk := range []string{"none", "mp3-64", "speed1.02", "tempo1.02", "tel"} {
 		f := "/tmp/awm/marked.wav"
@@ -116,28 +116,3 @@ func fmtInt(i int) string {
 	return s
 }
 
-// segSNR: mean over 1024-sample frames with signal above -60 dBFS of the
-// frame SNR clamped to [-10, 35] dB.
-func segSNR(x, y []float32, ch int) float64 {
-	fl := 1024 * ch
-	var sum float64
-	n := 0
-	for i := 0; i+fl <= len(x); i += fl {
-		var s, e float64
-		for j := i; j < i+fl; j++ {
-			s += float64(x[j]) * float64(x[j])
-			d := float64(y[j]) - float64(x[j])
-			e += d * d
-		}
-		if s/float64(fl) < 1e-6 {
-			continue
-		}
-		v := 35.0
-		if e > 0 {
-			v = math.Min(35, math.Max(-10, 10*math.Log10(s/e)))
-		}
-		sum += v
-		n++
-	}
-	return sum / float64(n)
-}
