@@ -551,4 +551,3 @@ func writeWAV(tmp, path string, x []float32, rate, ch int) error {
 	}
 	return runTool(tmp, "sox", "-q", "-t", "f32", "-r", strconv.Itoa(rate), "-c", strconv.Itoa(ch), raw, "-b", "16", path)
 }
-

@@ -115,4 +115,3 @@ func fmtInt(i int) string {
 	}
 	return s
 }
-
