@@ -166,9 +166,37 @@ func (d Decoded) Detected(t float64) bool { return d.CRCOK && d.Score >= t }
 // erased). Fewer than N values are treated as erased at the end; extra
 // values are ignored.
 func (c *Code) Decode(soft []float64) Decoded {
-	s := make([]float64, channelBits)
+	s, code, d := c.prepare(soft)
+	if code == nil {
+		return d
+	}
+	return c.judge(s, convDecode(code, infoBits), d)
+}
+
+// DecodeList is Decode for the l most likely frames (l ≤ 255), best first:
+// a list Viterbi decoder. A detector that uses it must count every entry as
+// a hypothesis in Threshold, since each is a separate chance for the CRC to
+// pass by accident. Fewer than l entries come back when the trellis has
+// fewer paths; none when every value is erased.
+func (c *Code) DecodeList(soft []float64, l int) []Decoded {
+	s, code, d := c.prepare(soft)
+	if code == nil {
+		return nil
+	}
+	var out []Decoded
+	for _, info := range convDecodeList(code, infoBits, l) {
+		out = append(out, c.judge(s, info, d))
+	}
+	return out
+}
+
+// prepare clips soft to clipRMS times its RMS and de-whitens and
+// de-interleaves it into code order. It returns the clipped channel values,
+// the code-order values (nil when everything is erased) and a Decoded with
+// Erased set.
+func (c *Code) prepare(soft []float64) (s, code []float64, d Decoded) {
+	s = make([]float64, channelBits)
 	copy(s, soft)
-	var d Decoded
 	// Clip outliers at clipRMS·rms so that a few huge values (a clipped
 	// highlight, a JPEG block edge) cannot dominate either the decoder or the
 	// statistic; it also makes the null distribution nearly shape-free.
@@ -182,10 +210,10 @@ func (c *Code) Decode(soft []float64) Decoded {
 	}
 	d.Erased = channelBits - n
 	if n == 0 || ss == 0 {
-		return d
+		return s, nil, d
 	}
 	lim := clipRMS * math.Sqrt(ss/float64(n))
-	code := make([]float64, channelBits)
+	code = make([]float64, channelBits)
 	for i, v := range s {
 		switch {
 		case math.IsNaN(v):
@@ -198,7 +226,12 @@ func (c *Code) Decode(soft []float64) Decoded {
 		s[i] = v
 		code[c.perm[i]] = v * float64(c.whiten[i])
 	}
-	info := convDecode(code, infoBits)
+	return s, code, d
+}
+
+// judge fills d from decoded information bits: the frame, its CRC check and
+// its score against the clipped channel values s.
+func (c *Code) judge(s []float64, info []uint8, d Decoded) Decoded {
 	var version int
 	var id uint64
 	var crc uint32
