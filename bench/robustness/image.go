@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"hash/fnv"
 	goimage "image"
 	"image/color"
 	"image/jpeg"
@@ -17,6 +18,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"strings"
@@ -279,11 +281,18 @@ type imageEval struct {
 	q        quality
 	ok       []bool // per attack: exact ID found
 	wrong    []bool // per attack: a different ID reported present
+	res      []wimage.Result
 }
 
-func evalOne(i int, name string, img goimage.Image, attacks []attack) imageEval {
+func evalOne(_ int, name string, img goimage.Image, attacks []attack) imageEval {
+	// The ID and the attacks' choices (which side a crop takes, the noise)
+	// follow from the image's name, so a run on a subset (-images) gives
+	// each image the same outcome as the full run.
+	h := fnv.New32a()
+	h.Write([]byte(name))
+	i := int(h.Sum32() & 0xffffff)
 	b := img.Bounds()
-	ev := imageEval{name: name, w: b.Dx(), h: b.Dy(), ok: make([]bool, len(attacks)), wrong: make([]bool, len(attacks))}
+	ev := imageEval{name: name, w: b.Dx(), h: b.Dy(), ok: make([]bool, len(attacks)), wrong: make([]bool, len(attacks)), res: make([]wimage.Result, len(attacks))}
 	marked, err := wimage.Embed(img, idFor(i), nil)
 	if err != nil {
 		ev.embedErr = err
@@ -295,6 +304,7 @@ func evalOne(i int, name string, img goimage.Image, attacks []attack) imageEval 
 		if err != nil {
 			panic(err)
 		}
+		ev.res[k] = r
 		ev.ok[k] = r.Present && r.ID == idFor(i)
 		ev.wrong[k] = r.Present && r.ID != idFor(i)
 	}
@@ -334,6 +344,33 @@ func runImage(dir string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	attacks := imageAttacks
+	if *attackOnly != "" {
+		re, err := regexp.Compile(*attackOnly)
+		if err != nil {
+			return fmt.Errorf("-attacks: %w", err)
+		}
+		attacks = nil
+		for _, a := range imageAttacks {
+			if re.MatchString(a.name) {
+				attacks = append(attacks, a)
+			}
+		}
+	}
+	if *imageOnly != "" {
+		re, err := regexp.Compile(*imageOnly)
+		if err != nil {
+			return fmt.Errorf("-images: %w", err)
+		}
+		var n2 []string
+		var i2 []goimage.Image
+		for i, n := range names {
+			if re.MatchString(n) {
+				n2, i2 = append(n2, n), append(i2, imgs[i])
+			}
+		}
+		names, imgs = n2, i2
+	}
 	if len(imgs) == 0 {
 		return fmt.Errorf("no images under %s", dir)
 	}
@@ -341,7 +378,7 @@ func runImage(dir string, w io.Writer) error {
 	if !*fpOnly {
 		evals = make([]imageEval, len(imgs))
 		parallel(len(imgs), func(i int) {
-			evals[i] = evalOne(i, names[i], imgs[i], imageAttacks)
+			evals[i] = evalOne(i, names[i], imgs[i], attacks)
 			fmt.Fprintf(os.Stderr, ".")
 		})
 	}
@@ -350,7 +387,7 @@ func runImage(dir string, w io.Writer) error {
 	if *fpViews > 0 {
 		fp = falsePositives(imgs, *fpViews)
 	}
-	writeImageReport(w, dir, evals, imageAttacks, fp, time.Since(start))
+	writeImageReport(w, dir, evals, attacks, fp, time.Since(start))
 	return nil
 }
 
@@ -428,10 +465,32 @@ func writeImageReport(w io.Writer, dir string, evals []imageEval, attacks []atta
 		fmt.Fprintf(w, "| PSNR dB | %.2f | %.2f | %.2f | %.2f | ≥ 40 each, mean ≥ 42 |\n", ps[0], ps[len(ps)/2], mean(ps), ps[len(ps)-1])
 		fmt.Fprintf(w, "| SSIM | %.4f | %.4f | %.4f | %.4f | ≥ 0.98 |\n", ss[0], ss[len(ss)/2], mean(ss), ss[len(ss)-1])
 		fmt.Fprintf(w, "| max abs error | | | | %d / 255 | ≤ 24 |\n", maxErr)
+		var worstP, worstS imageEval
+		worstP.q.psnr, worstS.q.ssim = math.Inf(1), math.Inf(1)
+		for _, e := range evals {
+			if e.embedErr == nil && e.q.psnr < worstP.q.psnr {
+				worstP = e
+			}
+			if e.embedErr == nil && e.q.ssim < worstS.q.ssim {
+				worstS = e
+			}
+		}
+		fmt.Fprintf(w, "\nLowest PSNR: %s (%.2f dB); lowest SSIM: %s (%.4f).\n", worstP.name, worstP.q.psnr, worstS.name, worstS.q.ssim)
 	}
 	for _, e := range evals {
 		if e.embedErr != nil {
 			fmt.Fprintf(w, "\nNot embeddable: %s (%dx%d): %v\n", e.name, e.w, e.h, e.embedErr)
+		}
+	}
+	if *listMisses {
+		fmt.Fprintf(w, "\nMisses (image: attack [score/threshold, scale, rotation, decoded, CRC passes]):\n\n")
+		for _, e := range evals {
+			for k, a := range attacks {
+				if e.embedErr == nil && !e.ok[k] && (a.floor > 0 || *listStretch) {
+					r := e.res[k]
+					fmt.Fprintf(w, "- %s (%dx%d): %s [%.2f/%.2f, %.3f, %.1f°, %d, %d]\n", e.name, e.w, e.h, a.name, r.Score, r.Threshold, r.Scale, r.Rotation, r.Decoded, r.CRCPasses)
+				}
+			}
 		}
 	}
 	if fp.views > 0 {
@@ -653,5 +712,12 @@ func synthetic(k int) goimage.Image {
 var _ = payload.DefaultPFA
 
 var fpViews = flag.Int("fp-views", 10000, "least number of unmarked views for the false-positive count")
+
+var (
+	imageOnly   = flag.String("images", "", "only corpus images whose path matches `REGEXP`")
+	attackOnly  = flag.String("attacks", "", "only attacks whose name matches `REGEXP`")
+	listMisses  = flag.Bool("misses", false, "list every image and floor attack that missed, with the detector's geometry")
+	listStretch = flag.Bool("misses-stretch", false, "with -misses, list stretch-goal misses too")
+)
 
 var fpOnly = flag.Bool("fp-only", false, "skip the attacks; only count false positives")

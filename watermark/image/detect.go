@@ -39,13 +39,31 @@ const (
 	maxRotationDeg = 12
 	templateCands  = 4   // template offsets decoded per lattice hypothesis
 	rankCands      = 4   // further lattice candidates ranked by the template
+	axisCands      = 2   // unrotated lattice candidates decoded
+	refineRounds   = 2   // lattice corrections tried on the nearest miss
+	refineMinScore = 2.0 // the nearest miss's score that makes refining worth it
 	acfSize        = 512 // largest autocorrelation window (half resolution)
 )
 
-// hypotheses is the number of alignments the search may choose among, used
-// for the threshold: every lattice candidate × 8 orientations × every tile
-// offset (far more than are decoded, so the bound is conservative).
-const hypotheses = (acfCands + 1) * 8 * tileSize * tileSize
+// maxDecodes caps the payload decodes per image. A false detection needs a
+// decoded frame of an unmarked image to pass CRC-32C (probability 2⁻³² each,
+// whatever led to choosing that alignment) and the score test, so by the
+// union bound P(false detection) ≤ maxDecodes·2⁻³²·Q(threshold); the
+// threshold is computed for exactly that.
+const maxDecodes = 256
+
+// After the search, the soft values of the listCands best frames that were
+// not detected are list-decoded (listLen frames each): a near miss is most
+// often the right frame with one short error event, which the second or
+// third most likely path corrects.
+const (
+	listCands = 4
+	listLen   = 32
+)
+
+// hypotheses is what the threshold accounts for: every decoded frame,
+// list entries included.
+const hypotheses = maxDecodes + listCands*listLen
 
 // Detect looks for a mark made with o's key (nil: the public key) in img.
 // An image that carries none, or too weak a one, gives Present false; the
@@ -71,55 +89,196 @@ func DetectContext(ctx context.Context, img goimage.Image, o *Options) (res Resu
 		return res, nil
 	}
 	l := layoutFor(o.key())
-	r := whiten(workingLuma(img))
-	r2 := halve(r)
+	y := workingLuma(img)
+	// The payload is read from a prediction-error residual at full
+	// resolution (it removes most of a texture); the lattice search works on
+	// a smoother residual at half resolution, where the tile's repetition,
+	// not its finest detail, matters.
+	r := whitenPred(y)
+	r2 := whiten(halve(y))
 	// try decodes at lattice vector u2 (half resolution); it reports
 	// whether the search can stop.
-	try := func(u2 [2]float64) bool {
+	// nearest remembers the decode that came closest without being
+	// detected, for refineLattice at the end.
+	var nearest struct {
+		u     [2]float64
+		p     tmplPeak
+		score float64
+	}
+	nearest.score = math.Inf(-1)
+	// misses keeps the soft values of the best undetected frames, for list
+	// decoding at the end.
+	type miss struct {
+		soft  []float64
+		u     [2]float64
+		p     tmplPeak
+		score float64
+	}
+	var misses []miss
+	record := func(d payload.Decoded, u [2]float64, p tmplPeak) {
+		if d.Score > res.Score && (res.Present == d.Detected(thr) || d.Detected(thr)) {
+			res.Score = d.Score
+			res.Scale = math.Hypot(u[0], u[1]) / tileSize
+			res.Rotation = math.Atan2(u[1], u[0]) * 180 / math.Pi
+			res.Mirrored = p.g&4 != 0
+			if d.Detected(thr) {
+				res.Present, res.ID, res.Version = true, d.ID, d.Version
+			}
+		}
+	}
+	decodeAt := func(u [2]float64, c *chipReader, p tmplPeak) {
+		if res.Decoded >= maxDecodes {
+			return
+		}
+		soft := readSoft(c, l, p)
+		d := l.code.Decode(soft)
+		res.Decoded++
+		if d.CRCOK {
+			res.CRCPasses++
+		}
+		if !d.Detected(thr) {
+			if d.Score > nearest.score {
+				nearest.u, nearest.p, nearest.score = u, p, d.Score
+			}
+			if len(misses) < listCands || d.Score > misses[len(misses)-1].score {
+				if len(misses) == listCands {
+					misses = misses[:listCands-1]
+				}
+				i := sort.Search(len(misses), func(i int) bool { return misses[i].score < d.Score })
+				misses = slices.Insert(misses, i, miss{soft, u, p, d.Score})
+			}
+		}
+		record(d, u, p)
+	}
+	// listDecode tries the near misses' next most likely frames. Only a
+	// miss that scored over the threshold (so its CRC failed) can gain: no
+	// list entry scores higher than the best path.
+	listDecode := func() {
+		for _, m := range misses {
+			if res.Present || m.score < thr {
+				return
+			}
+			for k, d := range l.code.DecodeList(m.soft, listLen) {
+				if k == 0 {
+					continue // the frame decodeAt already judged
+				}
+				res.Decoded++
+				if d.CRCOK {
+					res.CRCPasses++
+				}
+				record(d, m.u, m.p)
+				if res.Present {
+					return
+				}
+			}
+		}
+	}
+	// decodeAround decodes at sub-pixel steps around the template's peak:
+	// the peak's position is only good to a few tenths of a pixel, while
+	// the payload wants its chips read within about 0.4 px.
+	decodeAround := func(u [2]float64, c *chipReader, p tmplPeak) {
+		for _, dy := range subPixel {
+			for _, dx := range subPixel {
+				q := p
+				q.dx += dx
+				q.dy += dy
+				decodeAt(u, c, q)
+			}
+		}
+	}
+	try := func(u2 [2]float64, gs []int) bool {
 		// The half-resolution fold picks the orientations cheaply; the
 		// full-resolution fold gives the offsets and soft values.
 		hp := templatePeaks(foldTile(r2, u2, halfTile), &l.halfFFT, allOrientations, 3)
-		var gs []int
+		gs = slices.Clone(gs)
+		picked := 0
 		for _, p := range hp {
-			if !slices.Contains(gs, p.g) && len(gs) < 2 {
+			if !slices.Contains(gs, p.g) && picked < 2 {
+				picked++
 				gs = append(gs, p.g)
 			}
 		}
 		u := [2]float64{2 * u2[0], 2 * u2[1]}
 		fold := foldTile(r, u, tileSize)
-		for _, p := range templatePeaks(fold, &l.tmplFFT, gs, templateCands) {
-			d := l.code.Decode(readSoft(fold, l, p))
-			res.Decoded++
-			if d.CRCOK {
-				res.CRCPasses++
-			}
-			if d.Score > res.Score && (res.Present == d.Detected(thr) || d.Detected(thr)) {
-				res.Score = d.Score
-				res.Scale = math.Hypot(u[0], u[1]) / tileSize
-				res.Rotation = math.Atan2(u[1], u[0]) * 180 / math.Pi
-				res.Mirrored = p.g&4 != 0
-				if d.Detected(thr) {
-					res.Present, res.ID, res.Version = true, d.ID, d.Version
-				}
+		c := newChipReader(fold)
+		for i, p := range templatePeaks(fold, &l.tmplFFT, gs, templateCands) {
+			if i == 0 {
+				decodeAround(u, c, p)
+			} else {
+				decodeAt(u, c, p)
 			}
 		}
 		return res.Present && res.Score > thr+3
 	}
+	// refine corrects the lattice of the nearest miss (see refine.go), at
+	// most twice, when it came close enough to be worth the two extra folds.
+	refine := func() {
+		if res.Present || nearest.score < refineMinScore {
+			return
+		}
+		u, p := nearest.u, nearest.p
+		for it := 0; it < refineRounds && !res.Present; it++ {
+			nu, ok := refineLattice(r, u, l, p)
+			if !ok || math.Hypot(nu[0]-u[0], nu[1]-u[1]) < 0.02 {
+				return
+			}
+			u = nu
+			fold := foldTile(r, u, tileSize)
+			ps := templatePeaks(fold, &l.tmplFFT, []int{p.g}, 1)
+			if len(ps) == 0 {
+				return
+			}
+			p = ps[0]
+			decodeAround(u, newChipReader(fold), p)
+		}
+	}
+	defer func() {
+		if err == nil {
+			refine()
+			listDecode()
+		}
+	}()
 	// The identity first: resizing keeps it (the working grid is normalised
 	// to the image size), and so do all non-geometric attacks.
 	identity := [2]float64{halfTile, 0}
-	if try(identity) {
+	// At the identity the upright and the mirrored tile are always read at
+	// full resolution: the half-resolution pick is least reliable on pure
+	// texture, and these two orientations cover every attack that keeps
+	// the lattice (including a horizontal flip).
+	if try(identity, []int{0, 4}) {
 		return res, nil
 	}
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
-	cands := latticeCandidates(autocorrelation(r2))
+	acf := autocorrelation(r2)
+	var tried [][2]float64
+	near := func(u [2]float64) bool {
+		for _, t := range append(tried, identity) {
+			if math.Hypot(u[0]-t[0], u[1]-t[1]) < 0.3 {
+				return true
+			}
+		}
+		return false
+	}
+	// Unrotated first: crops and rescales.
+	for _, c := range axisCandidates(acf, axisCands) {
+		if near(c.u) {
+			continue
+		}
+		tried = append(tried, c.u)
+		if try(c.u, nil) {
+			return res, nil
+		}
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+	}
+	cands := latticeCandidates(acf)
 	if len(cands) == 0 {
 		return res, nil
 	}
-	near := func(u [2]float64) bool { return math.Hypot(u[0]-identity[0], u[1]-identity[1]) < 0.3 }
-	if !near(cands[0].u) && try(cands[0].u) {
+	if !near(cands[0].u) && try(cands[0].u, nil) {
 		return res, nil
 	}
 	// Of the next candidates, decode the one whose half-resolution fold
@@ -139,21 +298,51 @@ func DetectContext(ctx context.Context, img goimage.Image, o *Options) (res Resu
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		try(cands[best].u)
+		try(cands[best].u, nil)
 	}
 	return res, nil
 }
 
 var allOrientations = []int{0, 1, 2, 3, 4, 5, 6, 7}
 
-// whiten removes the image's low frequencies and equalises local contrast,
-// leaving mostly the mark and texture noise of similar strength everywhere.
+// subPixel are the offsets (working pixels) around a template peak at which
+// decodeAround reads the payload.
+var subPixel = []float64{0, -1.0 / 3, 1.0 / 3}
+
+// whiten removes a half-resolution grid's low frequencies and equalises
+// local contrast, leaving mostly the mark and texture noise of similar
+// strength everywhere.
 func whiten(y *grid) *grid {
-	lp := boxBlur(boxBlur(y, 2), 2)
+	lp := boxBlur(boxBlur(y, 1), 1)
 	r := newGrid(y.w, y.h)
 	e := newGrid(y.w, y.h)
 	for i, v := range y.p {
 		d := v - lp.p[i]
+		r.p[i] = d
+		e.p[i] = d * d
+	}
+	e = boxBlur(e, 3)
+	for i, v := range r.p {
+		v /= float32(math.Sqrt(math.Max(float64(e.p[i]), 0))) + 1
+		if v > 2.5 {
+			v = 2.5
+		} else if v < -2.5 {
+			v = -2.5
+		}
+		r.p[i] = v
+	}
+	return r
+}
+
+// whitenPred is whiten with a sharper high-pass: each pixel minus the mean
+// of its eight neighbours (a prediction error), which removes far more of
+// a texture's own signal at the mark's frequencies.
+func whitenPred(y *grid) *grid {
+	m := boxBlur(y, 1)
+	r := newGrid(y.w, y.h)
+	e := newGrid(y.w, y.h)
+	for i, v := range y.p {
+		d := (v - m.p[i]) * 9 / 8
 		r.p[i] = d
 		e.p[i] = d * d
 	}
@@ -173,6 +362,13 @@ func whiten(y *grid) *grid {
 // foldTile averages the residual into one tile along the lattice spanned by
 // u and u turned 90°, with the tile origin at the image centre.
 func foldTile(r *grid, u [2]float64, tileSize int) []float32 {
+	return foldTileIn(r, u, tileSize, goimage.Rect(0, 0, r.w, r.h))
+}
+
+// foldTileIn is foldTile over the pixels of r inside rect only (tile
+// coordinates still relative to r's centre).
+func foldTileIn(r *grid, u [2]float64, tileSize int, rect goimage.Rectangle) []float32 {
+	rect = rect.Intersect(goimage.Rect(0, 0, r.w, r.h))
 	// Canonical (tile) coordinates q map to working pixels p = c + M·q.
 	m00, m10 := u[0]/float64(tileSize), u[1]/float64(tileSize) // first column: u / T
 	m01, m11 := -m10, m00                                      // second column: u turned 90°
@@ -184,30 +380,57 @@ func foldTile(r *grid, u [2]float64, tileSize int) []float32 {
 		return (m11*px - m01*py) / det, (-m10*px + m00*py) / det
 	}
 	qx0, qy0, qx1, qy1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
-	for _, c := range [][2]float64{{0, 0}, {float64(r.w), 0}, {0, float64(r.h)}, {float64(r.w), float64(r.h)}} {
+	rx0, ry0, rx1, ry1 := float64(rect.Min.X), float64(rect.Min.Y), float64(rect.Max.X), float64(rect.Max.Y)
+	for _, c := range [][2]float64{{rx0, ry0}, {rx1, ry0}, {rx0, ry1}, {rx1, ry1}} {
 		x, y := inv(c[0], c[1])
 		qx0, qy0 = math.Min(qx0, x), math.Min(qy0, y)
 		qx1, qy1 = math.Max(qx1, x), math.Max(qy1, y)
 	}
 	sum := make([]float32, tileSize*tileSize)
 	cnt := make([]float32, tileSize*tileSize)
-	w1, h1 := float64(r.w-1), float64(r.h-1)
+	// Bilinear reads need the right and lower neighbours inside r.
+	rx1, ry1 = math.Min(rx1, float64(r.w-1)), math.Min(ry1, float64(r.h-1))
+	qxa, qxb := int(math.Floor(qx0)), int(math.Ceil(qx1))
 	for qy := int(math.Floor(qy0)); qy <= int(math.Ceil(qy1)); qy++ {
 		ty := ((qy % tileSize) + tileSize) % tileSize
-		px := cx + m01*float64(qy) + m00*math.Floor(qx0)
-		py := cy + m11*float64(qy) + m10*math.Floor(qx0)
-		for qx := int(math.Floor(qx0)); qx <= int(math.Ceil(qx1)); qx, px, py = qx+1, px+m00, py+m10 {
-			if px < 0 || py < 0 || px >= w1 || py >= h1 {
-				continue
+		bx := cx + m01*float64(qy)
+		by := cy + m11*float64(qy)
+		// The run of qx whose pixel lies inside the image, from the two
+		// linear constraints (one spare step each side; the test below is
+		// exact).
+		lo, hi := float64(qxa), float64(qxb)
+		for _, c := range [2][4]float64{{bx, m00, rx0, rx1}, {by, m10, ry0, ry1}} {
+			b, m, from, to := c[0], c[1], c[2], c[3]
+			switch {
+			case m > 0:
+				lo, hi = math.Max(lo, (from-b)/m-1), math.Min(hi, (to-b)/m+1)
+			case m < 0:
+				lo, hi = math.Max(lo, (to-b)/m-1), math.Min(hi, (from-b)/m+1)
+			case b < from || b >= to:
+				lo, hi = 1, 0
 			}
-			ix, iy := int(px), int(py)
-			fx, fy := float32(px-float64(ix)), float32(py-float64(iy))
-			o := iy*r.w + ix
-			a := r.p[o] + fx*(r.p[o+1]-r.p[o])
-			bb := r.p[o+r.w] + fx*(r.p[o+r.w+1]-r.p[o+r.w])
-			k := ty*tileSize + ((qx%tileSize)+tileSize)%tileSize
-			sum[k] += a + fy*(bb-a)
-			cnt[k]++
+		}
+		if lo > hi {
+			continue
+		}
+		qs, qe := int(math.Floor(lo)), int(math.Ceil(hi))
+		px, py := bx+m00*float64(qs), by+m10*float64(qs)
+		row := sum[ty*tileSize : (ty+1)*tileSize]
+		crow := cnt[ty*tileSize : (ty+1)*tileSize]
+		tx := ((qs % tileSize) + tileSize) % tileSize
+		for qx := qs; qx <= qe; qx, px, py = qx+1, px+m00, py+m10 {
+			if px >= rx0 && py >= ry0 && px < rx1 && py < ry1 {
+				ix, iy := int(px), int(py)
+				fx, fy := float32(px-float64(ix)), float32(py-float64(iy))
+				o := iy*r.w + ix
+				a := r.p[o] + fx*(r.p[o+1]-r.p[o])
+				bb := r.p[o+r.w] + fx*(r.p[o+r.w+1]-r.p[o+r.w])
+				row[tx] += a + fy*(bb-a)
+				crow[tx]++
+			}
+			if tx++; tx == tileSize {
+				tx = 0
+			}
 		}
 	}
 	for k := range sum {
@@ -291,10 +514,13 @@ func templatePeaks(fold []float32, tmplFFT *[8][]complex128, orientations []int,
 	return peaks
 }
 
-// readSoft reads the payload's soft values from the folded tile at the
-// template's orientation and offset: each bit sums its chips, each chip read
-// through a small matched (tent) filter.
-func readSoft(fold []float32, l *layout, p tmplPeak) []float64 {
+// chipReader samples a folded tile, through a small matched (tent) filter
+// for the chip shape, at any point (cyclically, bilinear).
+type chipReader struct {
+	sm []float32
+}
+
+func newChipReader(fold []float32) *chipReader {
 	const n = tileSize
 	// Matched filter for the chip shape: separable [1 2 1]/4.
 	sm := make([]float32, n*n)
@@ -309,31 +535,39 @@ func readSoft(fold []float32, l *layout, p tmplPeak) []float64 {
 			sm[y*n+x] = 0.25*tmp[((y+n-1)%n)*n+x] + 0.5*tmp[y*n+x] + 0.25*tmp[((y+1)%n)*n+x]
 		}
 	}
-	sample := func(x, y float64) float64 {
-		x = math.Mod(x, n)
-		if x < 0 {
-			x += n
-		}
-		y = math.Mod(y, n)
-		if y < 0 {
-			y += n
-		}
-		ix, iy := int(x), int(y)
-		fx, fy := float32(x-float64(ix)), float32(y-float64(iy))
-		ix1, iy1 := (ix+1)%n, (iy+1)%n
-		a := sm[iy*n+ix] + fx*(sm[iy*n+ix1]-sm[iy*n+ix])
-		b := sm[iy1*n+ix] + fx*(sm[iy1*n+ix1]-sm[iy1*n+ix])
-		return float64(a + fy*(b-a))
-	}
+	return &chipReader{sm: sm}
+}
+
+func (c *chipReader) sample(x, y float64) float64 {
+	const n = tileSize
+	sm := c.sm
+	// Cyclic: the tile size is a power of two, so the integer part wraps
+	// with a mask.
+	fx0, fy0 := math.Floor(x), math.Floor(y)
+	fx, fy := float32(x-fx0), float32(y-fy0)
+	ix, iy := int(fx0)&(n-1), int(fy0)&(n-1)
+	ix1, iy1 := (ix+1)&(n-1), (iy+1)&(n-1)
+	a := sm[iy*n+ix] + fx*(sm[iy*n+ix1]-sm[iy*n+ix])
+	b := sm[iy1*n+ix] + fx*(sm[iy1*n+ix1]-sm[iy1*n+ix])
+	return float64(a + fy*(b-a))
+}
+
+// chip reads chip c of the tile under orientation g at offset (dx, dy).
+func (c *chipReader) chip(chip int32, g int, dx, dy float64) float64 {
+	cx := float64(int(chip)%chipsPerSide)*chipSize + 0.5
+	cy := float64(int(chip)/chipsPerSide)*chipSize + 0.5
+	gx, gy := d4Point(g, cx, cy)
+	return c.sample(gx+dx, gy+dy)
+}
+
+// readSoft reads the payload's soft values from the folded tile at the
+// template's orientation and offset: each bit sums its chips.
+func readSoft(c *chipReader, l *layout, p tmplPeak) []float64 {
 	soft := make([]float64, l.code.Len())
 	for b := range soft {
 		var s float64
 		for j := 0; j < chipsPerBit; j++ {
-			c := int(l.bitChip[b][j])
-			cx := float64(c%chipsPerSide)*chipSize + 0.5
-			cy := float64(c/chipsPerSide)*chipSize + 0.5
-			gx, gy := d4Point(p.g, cx, cy)
-			s += float64(l.bitSign[b][j]) * sample(gx+p.dx, gy+p.dy)
+			s += float64(l.bitSign[b][j]) * c.chip(l.bitChip[b][j], p.g, p.dx, p.dy)
 		}
 		soft[b] = s
 	}

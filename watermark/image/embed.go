@@ -91,14 +91,14 @@ func EmbedInPlace(img goimage.Image, id uint64, o *Options) error {
 	if usable < len(y.p)/4 {
 		return fmt.Errorf("watermark/image: %d%% of the image is black or white: %w", 100-100*usable/len(y.p), ErrNotEmbeddable)
 	}
-	d := residual(y, layoutFor(o.key()), id, s)
+	d := residual(y, layoutFor(o.key()), id, s, min(b.Dx(), b.Dy()))
 	addResidual(img, d)
 	return nil
 }
 
 // residual is the working-grid change for id: the tiled pattern times the
 // perceptual amplitude, scaled so that its RMS stays under rmsCap·strength.
-func residual(y *grid, l *layout, id uint64, strength float64) *grid {
+func residual(y *grid, l *layout, id uint64, strength float64, imgShort int) *grid {
 	tile := renderTile(l.chips(id))
 	a := amplitude(y)
 	var ss float64
@@ -113,8 +113,9 @@ func residual(y *grid, l *layout, id uint64, strength float64) *grid {
 	}
 	k := strength
 	if rms := math.Sqrt(ss / float64(len(a.p))); rms > rmsCap {
-		k *= rmsCap / rms
+		k *= textureCap(rms) / rms
 	}
+	k *= ssimScale(y, a, k, ssimWindow(y, imgShort))
 	if k != 1 {
 		for i := range a.p {
 			a.p[i] *= float32(k)

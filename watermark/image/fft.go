@@ -82,9 +82,13 @@ func (p *fftPlan) fft(x []complex128, inverse bool) {
 }
 
 // fft2 transforms the w×h row-major grid x in place (w, h powers of two).
-func fft2(x []complex128, w, h int, inverse bool) {
+func fft2(x []complex128, w, h int, inverse bool) { fft2Rows(x, w, h, h, inverse) }
+
+// fft2Rows is fft2 for an x whose rows from `rows` on are all zero: their
+// row transforms are zero too and are skipped.
+func fft2Rows(x []complex128, w, h, rows int, inverse bool) {
 	pw := planFFT(w)
-	for y := 0; y < h; y++ {
+	for y := 0; y < min(rows, h); y++ {
 		pw.fft(x[y*w:(y+1)*w], inverse)
 	}
 	ph := planFFT(h)

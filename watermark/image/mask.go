@@ -12,7 +12,20 @@ const (
 	maskMax   = 7.0 // cap, well below the 24/255 maximum error
 	// rmsCap bounds the root-mean-square change of the whole image (≈ 42 dB).
 	rmsCap = 2.0
+	// rmsCapTexture is the bound for images that are texture throughout
+	// (≈ 40.7 dB before rounding to 8 bits, inside the 40 dB floor): there the host hides more and
+	// also drowns more of the mark, so the cap rises with how far the
+	// masked pattern's RMS (before capping) exceeds rmsCap.
+	rmsCapTexture = 2.35
 )
+
+// textureCap returns the RMS cap for a masked pattern whose RMS before
+// capping is rms: rmsCap up to 2.5, rising linearly to rmsCapTexture at 3.5
+// (photos mostly sit at 1–3; pure textures, foliage and fur at 3.3–4.2).
+func textureCap(rms float64) float64 {
+	t := math.Min(math.Max((rms-2.5)/1.0, 0), 1)
+	return rmsCap + t*(rmsCapTexture-rmsCap)
+}
 
 // boxBlur returns the mean of g over (2r+1)² windows, clamped at the edges.
 // Both passes keep running sums; the vertical one works a row at a time so
@@ -98,4 +111,71 @@ func amplitude(y *grid) *grid {
 		act.p[i] = a
 	}
 	return act
+}
+
+// ssimTarget is the mean SSIM (of luma, Wang et al.'s 8×8-window form) the
+// mark may bring an image down to. Texture masking, which sets the
+// amplitude, does not protect smooth but grainy areas, where SSIM counts a
+// change against a small local variance; there the whole mark is scaled
+// down until the estimate meets this target.
+const ssimTarget = 0.986
+
+// ssimWindow is the side, in working pixels, of the working-grid window
+// that covers about the 8×8 image pixels SSIM is measured over.
+func ssimWindow(y *grid, imgShort int) int {
+	f := float64(imgShort) / float64(min(y.w, y.h)) // image pixels per working pixel
+	return max(2, int(math.Round(8/f)))
+}
+
+// ssimScale returns the factor s ≤ 1 by which the residual d·k (k the scale
+// already decided) must be multiplied so that the estimated mean SSIM
+// between y and y + s·k·d stays at or above ssimTarget. For an additive
+// change of local variance σd² uncorrelated with the image, a window's SSIM
+// is about (2σx² + C2)/(2σx² + σd² + C2) (the means barely move).
+func ssimScale(y, d *grid, k float64, win int) float64 {
+	const c2 = (0.03 * 255) * (0.03 * 255)
+	var vx, vd []float64
+	for y0 := 0; y0+win <= y.h; y0 += win {
+		for x0 := 0; x0+win <= y.w; x0 += win {
+			var sx, sxx, sd, sdd float64
+			for j := y0; j < y0+win; j++ {
+				row := y.p[j*y.w+x0 : j*y.w+x0+win]
+				drow := d.p[j*d.w+x0 : j*d.w+x0+win]
+				for i, v := range row {
+					u := float64(v)
+					sx += u
+					sxx += u * u
+					e := float64(drow[i]) * k
+					sd += e
+					sdd += e * e
+				}
+			}
+			n := float64(win * win)
+			vx = append(vx, max(sxx/n-(sx/n)*(sx/n), 0))
+			vd = append(vd, max(sdd/n-(sd/n)*(sd/n), 0))
+		}
+	}
+	if len(vx) == 0 {
+		return 1
+	}
+	est := func(s float64) float64 {
+		var sum float64
+		for i := range vx {
+			sum += (2*vx[i] + c2) / (2*vx[i] + s*s*vd[i] + c2)
+		}
+		return sum / float64(len(vx))
+	}
+	if est(1) >= ssimTarget {
+		return 1
+	}
+	lo, hi := 0.0, 1.0
+	for it := 0; it < 20; it++ {
+		mid := (lo + hi) / 2
+		if est(mid) >= ssimTarget {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return lo
 }

@@ -99,8 +99,9 @@ func autocorrelation(r *grid) *acfGrid {
 		wins = [][2]int{{cx, cy}}
 	}
 	buf := make([]complex128, nw*nh)
+	rows := min(nh, r.h) // rows of buf that hold data
 	for i := 0; i < len(wins); i += 2 {
-		clear(buf)
+		clear(buf[:rows*nw])
 		fill := func(w [2]int, imag bool) {
 			var mean float64
 			cnt := 0
@@ -130,7 +131,7 @@ func autocorrelation(r *grid) *acfGrid {
 		if i+1 < len(wins) {
 			fill(wins[i+1], true)
 		}
-		fft2(buf, nw, nh, false)
+		fft2Rows(buf, nw, nh, rows, false)
 		for k := range buf {
 			ky, kx := k/nw, k%nw
 			m := ((nh-ky)%nh)*nw + (nw-kx)%nw
@@ -274,6 +275,43 @@ func latticeCandidates(g *acfGrid) []lattice {
 	sort.SliceStable(out, func(a, b int) bool { return out[a].v > out[b].v })
 	if len(out) > acfCands {
 		out = out[:acfCands]
+	}
+	return out
+}
+
+// axisCandidates returns the best lattice vectors without rotation (half
+// resolution), best first. Crops and rescales, the commonest geometric
+// changes, only move the lattice along this line; searching it alone has
+// far fewer noise peaks to compete with than the 2-D search, so the true
+// period ranks first where it would be lost among the 2-D candidates.
+func axisCandidates(g *acfGrid, keep int) []lattice {
+	const step = 0.25
+	lo, hi := minScale*halfTile, maxScale*halfTile
+	n := int((hi-lo)/step) + 1
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = latticeScore(g, lo+float64(i)*step, 0)
+	}
+	var out []lattice
+	for i := 1; i+1 < n; i++ {
+		if v[i] < v[i-1] || v[i] < v[i+1] {
+			continue
+		}
+		// Refine by bisection on a finer grid.
+		bx, best := lo+float64(i)*step, v[i]
+		for d := step / 2; d >= 0.03; d /= 2 {
+			cx := bx
+			for _, x := range []float64{cx - d, cx + d} {
+				if s := latticeScore(g, x, 0); s > best {
+					best, bx = s, x
+				}
+			}
+		}
+		out = append(out, lattice{u: [2]float64{bx, 0}, v: best})
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].v > out[b].v })
+	if len(out) > keep {
+		out = out[:keep]
 	}
 	return out
 }
