@@ -126,12 +126,14 @@ func DetectContext(ctx context.Context, img goimage.Image, o *Options) (res Resu
 			}
 		}
 	}
+	var lastScore float64 // of the latest decodeAt
 	decodeAt := func(u [2]float64, c *chipReader, p tmplPeak) {
 		if res.Decoded >= maxDecodes {
 			return
 		}
 		soft := readSoft(c, l, p)
 		d := l.code.Decode(soft)
+		lastScore = d.Score
 		res.Decoded++
 		if d.CRCOK {
 			res.CRCPasses++
@@ -176,9 +178,21 @@ func DetectContext(ctx context.Context, img goimage.Image, o *Options) (res Resu
 	// decodeAround decodes at sub-pixel steps around the template's peak:
 	// the peak's position is only good to a few tenths of a pixel, while
 	// the payload wants its chips read within about 0.4 px.
+	//
+	// The peak itself is decoded first; the eight neighbours only when it
+	// scored at least subPixelGate, which a misaligned read of a marked
+	// image still reaches and most reads of an unmarked one do not.
 	decodeAround := func(u [2]float64, c *chipReader, p tmplPeak) {
+		before := res.Decoded
+		decodeAt(u, c, p)
+		if res.Present || res.Decoded == before || lastScore < subPixelGate {
+			return
+		}
 		for _, dy := range subPixel {
 			for _, dx := range subPixel {
+				if dx == 0 && dy == 0 {
+					continue
+				}
 				q := p
 				q.dx += dx
 				q.dy += dy
@@ -248,11 +262,21 @@ func DetectContext(ctx context.Context, img goimage.Image, o *Options) (res Resu
 	if try(identity, []int{0, 4}) {
 		return res, nil
 	}
+	// An image smaller than the working grid that was downscaled from one
+	// at least as large carries the tile at exactly short/workingBase of its
+	// size, whatever size it had: the commonest way to get a small copy.
+	var tried [][2]float64
+	if short := min(b.Dx(), b.Dy()); short < workingBase && short*100 > workingBase*int(100*minScale) {
+		down := [2]float64{halfTile * float64(short) / workingBase, 0}
+		tried = append(tried, down)
+		if try(down, []int{0, 4}) {
+			return res, nil
+		}
+	}
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
 	acf := autocorrelation(r2)
-	var tried [][2]float64
 	near := func(u [2]float64) bool {
 		for _, t := range append(tried, identity) {
 			if math.Hypot(u[0]-t[0], u[1]-t[1]) < 0.3 {
@@ -308,6 +332,10 @@ var allOrientations = []int{0, 1, 2, 3, 4, 5, 6, 7}
 // subPixel are the offsets (working pixels) around a template peak at which
 // decodeAround reads the payload.
 var subPixel = []float64{0, -1.0 / 3, 1.0 / 3}
+
+// subPixelGate is the score of the read at a template peak from which
+// decodeAround also reads its sub-pixel neighbours.
+const subPixelGate = 1.0
 
 // whiten removes a half-resolution grid's low frequencies and equalises
 // local contrast, leaving mostly the mark and texture noise of similar

@@ -66,3 +66,43 @@ func TestFFT2RowsSkipsZeroRows(t *testing.T) {
 		}
 	}
 }
+
+func TestRealTransformsMatchComplex(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	for _, sz := range [][3]int{{16, 16, 16}, {32, 16, 9}, {16, 32, 32}, {8, 8, 3}} {
+		w, h, rows := sz[0], sz[1], sz[2]
+		d := make([]float64, w*h)
+		x := make([]complex128, w*h)
+		for i := 0; i < rows*w; i++ {
+			d[i] = r.NormFloat64()
+			x[i] = complex(d[i], 0)
+		}
+		fft2(x, w, h, false)
+		power := make([]float64, w*h)
+		addPowerReal(d, w, h, rows, power, make([]complex128, w*h))
+		for k, v := range x {
+			want := real(v)*real(v) + imag(v)*imag(v)
+			if math.Abs(power[k]-want) > 1e-9*float64(w*h)*(1+want) {
+				t.Fatalf("%v: power[%d] = %v, want %v", sz, k, power[k], want)
+			}
+		}
+		// The inverse of a Hermitian spectrum (here the power, real and
+		// point-symmetric, times a point-symmetric weight) is real.
+		p := make([]complex128, w*h)
+		q := make([]complex128, w*h)
+		for k := range p {
+			kx, ky := k%w, k/w
+			wt := 1 + math.Cos(2*math.Pi*float64(kx)/float64(w))*math.Cos(2*math.Pi*float64(ky)/float64(h))
+			p[k] = complex(power[k]*wt, 0)
+			q[k] = p[k]
+		}
+		fft2(q, w, h, true)
+		out := make([]float64, w*h)
+		realInverse(p, w, h, out)
+		for k, v := range q {
+			if math.Abs(out[k]-real(v)) > 1e-7*float64(w*h) {
+				t.Fatalf("%v: inverse[%d] = %v, want %v", sz, k, out[k], real(v))
+			}
+		}
+	}
+}

@@ -99,45 +99,28 @@ func autocorrelation(r *grid) *acfGrid {
 		wins = [][2]int{{cx, cy}}
 	}
 	buf := make([]complex128, nw*nh)
-	rows := min(nh, r.h) // rows of buf that hold data
-	for i := 0; i < len(wins); i += 2 {
-		clear(buf[:rows*nw])
-		fill := func(w [2]int, imag bool) {
-			var mean float64
-			cnt := 0
-			for y := 0; y < nh && w[1]+y < r.h; y++ {
-				for x := 0; x < nw && w[0]+x < r.w; x++ {
-					mean += float64(r.p[(w[1]+y)*r.w+w[0]+x])
-					cnt++
-				}
-			}
-			mean /= float64(max(cnt, 1))
-			for y := 0; y < nh && w[1]+y < r.h; y++ {
-				row := buf[y*nw:]
-				src := r.p[(w[1]+y)*r.w+w[0]:]
-				for x := 0; x < nw && w[0]+x < r.w; x++ {
-					v := float64(src[x]) - mean
-					if imag {
-						row[x] += complex(0, v)
-					} else {
-						row[x] += complex(v, 0)
-					}
-				}
+	d := make([]float64, nw*nh)
+	for _, w := range wins {
+		var mean float64
+		cnt := 0
+		rows := min(nh, r.h-w[1])
+		cols := min(nw, r.w-w[0])
+		for y := 0; y < rows; y++ {
+			for _, v := range r.p[(w[1]+y)*r.w+w[0] : (w[1]+y)*r.w+w[0]+cols] {
+				mean += float64(v)
+				cnt++
 			}
 		}
-		// Two real windows share one complex FFT; |A|²+|B|² is recovered
-		// from the bins k and -k.
-		fill(wins[i], false)
-		if i+1 < len(wins) {
-			fill(wins[i+1], true)
+		mean /= float64(max(cnt, 1))
+		clear(d)
+		for y := 0; y < rows; y++ {
+			src := r.p[(w[1]+y)*r.w+w[0] : (w[1]+y)*r.w+w[0]+cols]
+			row := d[y*nw : y*nw+cols]
+			for x, v := range src {
+				row[x] = float64(v) - mean
+			}
 		}
-		fft2Rows(buf, nw, nh, rows, false)
-		for k := range buf {
-			ky, kx := k/nw, k%nw
-			m := ((nh-ky)%nh)*nw + (nw-kx)%nw
-			a, b := buf[k], buf[m]
-			power[k] += (real(a)*real(a) + imag(a)*imag(a) + real(b)*real(b) + imag(b)*imag(b)) / 2
-		}
+		addPowerReal(d, nw, nh, rows, power, buf)
 	}
 	// Spectral whitening: divide the power by its local mean, so that the
 	// image's own smooth spectrum flattens while the narrow lines of a
@@ -165,11 +148,20 @@ func autocorrelation(r *grid) *acfGrid {
 		buf[k] = complex(power[k]/(float64(sm.p[k])+1e-12)*wx[k%nw]*wy[k/nw], 0)
 	}
 	buf[0] = 0
-	fft2(buf, nw, nh, true)
-	g := &acfGrid{w: nw, h: nh, a: make([]float64, nw*nh)}
-	for k, v := range buf {
-		g.a[k] = real(v)
+	// The box blur clamps at the edges, so the whitened spectrum is not
+	// quite point-symmetric; its symmetric part gives the real part of the
+	// inverse, which is what the autocorrelation is.
+	for ky := 0; ky < nh; ky++ {
+		for kx := 0; kx < nw; kx++ {
+			k, m := ky*nw+kx, ((nh-ky)%nh)*nw+(nw-kx)%nw
+			if m > k {
+				v := (real(buf[k]) + real(buf[m])) / 2
+				buf[k], buf[m] = complex(v, 0), complex(v, 0)
+			}
+		}
 	}
+	g := &acfGrid{w: nw, h: nh, a: make([]float64, nw*nh)}
+	realInverse(buf, nw, nh, g.a)
 	return g
 }
 
