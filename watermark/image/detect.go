@@ -419,6 +419,7 @@ func foldTileIn(r *grid, u [2]float64, tileSize int, rect goimage.Rectangle) []f
 	// Bilinear reads need the right and lower neighbours inside r.
 	rx1, ry1 = math.Min(rx1, float64(r.w-1)), math.Min(ry1, float64(r.h-1))
 	qxa, qxb := int(math.Floor(qx0)), int(math.Ceil(qx1))
+	vrow := make([]float32, r.w)
 	for qy := int(math.Floor(qy0)); qy <= int(math.Ceil(qy1)); qy++ {
 		ty := ((qy % tileSize) + tileSize) % tileSize
 		bx := cx + m01*float64(qy)
@@ -446,6 +447,31 @@ func foldTileIn(r *grid, u [2]float64, tileSize int, rect goimage.Rectangle) []f
 		row := sum[ty*tileSize : (ty+1)*tileSize]
 		crow := cnt[ty*tileSize : (ty+1)*tileSize]
 		tx := ((qs % tileSize) + tileSize) % tileSize
+		if m10 == 0 {
+			// An unrotated lattice (the identity, rescales, crops): the row
+			// is one image row pair, interpolated vertically once.
+			if py < ry0 || py >= ry1 {
+				continue
+			}
+			iy := int(py)
+			fy := float32(py - float64(iy))
+			r0, r1 := r.p[iy*r.w:(iy+1)*r.w], r.p[(iy+1)*r.w:(iy+2)*r.w]
+			for k := range vrow {
+				vrow[k] = r0[k] + fy*(r1[k]-r0[k])
+			}
+			for qx := qs; qx <= qe; qx, px = qx+1, px+m00 {
+				if px >= rx0 && px < rx1 {
+					ix := int(px)
+					fx := float32(px - float64(ix))
+					row[tx] += vrow[ix] + fx*(vrow[ix+1]-vrow[ix])
+					crow[tx]++
+				}
+				if tx++; tx == tileSize {
+					tx = 0
+				}
+			}
+			continue
+		}
 		for qx := qs; qx <= qe; qx, px, py = qx+1, px+m00, py+m10 {
 			if px >= rx0 && py >= ry0 && px < rx1 && py < ry1 {
 				ix, iy := int(px), int(py)
