@@ -116,7 +116,9 @@ func DetectContext(ctx context.Context, img goimage.Image, o *Options) (res Resu
 	}
 	var misses []miss
 	record := func(d payload.Decoded, u [2]float64, p tmplPeak) {
-		if d.Score > res.Score && (res.Present == d.Detected(thr) || d.Detected(thr)) {
+		// A detected frame beats any undetected one whatever their scores
+		// (a list entry scores at most what its list's best path did).
+		if det := d.Detected(thr); (det && !res.Present) || (det == res.Present && d.Score > res.Score) {
 			res.Score = d.Score
 			res.Scale = math.Hypot(u[0], u[1]) / tileSize
 			res.Rotation = math.Atan2(u[1], u[0]) * 180 / math.Pi
@@ -179,13 +181,15 @@ func DetectContext(ctx context.Context, img goimage.Image, o *Options) (res Resu
 	// the peak's position is only good to a few tenths of a pixel, while
 	// the payload wants its chips read within about 0.4 px.
 	//
-	// The peak itself is decoded first; the eight neighbours only when it
-	// scored at least subPixelGate, which a misaligned read of a marked
-	// image still reaches and most reads of an unmarked one do not.
-	decodeAround := func(u [2]float64, c *chipReader, p tmplPeak) {
+	// The peak itself is decoded first; the eight neighbours always for a
+	// lattice known exactly (always: the identity and the downscale, where
+	// the offset is all that is left to find and weak marks need it), and
+	// for a searched lattice only when the peak scored at least
+	// subPixelGate, which most reads of an unmarked image do not.
+	decodeAround := func(u [2]float64, c *chipReader, p tmplPeak, always bool) {
 		before := res.Decoded
 		decodeAt(u, c, p)
-		if res.Present || res.Decoded == before || lastScore < subPixelGate {
+		if res.Present || res.Decoded == before || (!always && lastScore < subPixelGate) {
 			return
 		}
 		for _, dy := range subPixel {
@@ -200,7 +204,7 @@ func DetectContext(ctx context.Context, img goimage.Image, o *Options) (res Resu
 			}
 		}
 	}
-	try := func(u2 [2]float64, gs []int) bool {
+	try := func(u2 [2]float64, gs []int, exact bool) bool {
 		// The half-resolution fold picks the orientations cheaply; the
 		// full-resolution fold gives the offsets and soft values.
 		hp := templatePeaks(foldTile(r2, u2, halfTile), &l.halfFFT, allOrientations, 3)
@@ -217,7 +221,7 @@ func DetectContext(ctx context.Context, img goimage.Image, o *Options) (res Resu
 		c := newChipReader(fold)
 		for i, p := range templatePeaks(fold, &l.tmplFFT, gs, templateCands) {
 			if i == 0 {
-				decodeAround(u, c, p)
+				decodeAround(u, c, p, exact)
 			} else {
 				decodeAt(u, c, p)
 			}
@@ -243,7 +247,7 @@ func DetectContext(ctx context.Context, img goimage.Image, o *Options) (res Resu
 				return
 			}
 			p = ps[0]
-			decodeAround(u, newChipReader(fold), p)
+			decodeAround(u, newChipReader(fold), p, true)
 		}
 	}
 	defer func() {
@@ -259,7 +263,7 @@ func DetectContext(ctx context.Context, img goimage.Image, o *Options) (res Resu
 	// full resolution: the half-resolution pick is least reliable on pure
 	// texture, and these two orientations cover every attack that keeps
 	// the lattice (including a horizontal flip).
-	if try(identity, []int{0, 4}) {
+	if try(identity, []int{0, 4}, true) {
 		return res, nil
 	}
 	// An image smaller than the working grid that was downscaled from one
@@ -269,7 +273,7 @@ func DetectContext(ctx context.Context, img goimage.Image, o *Options) (res Resu
 	if short := min(b.Dx(), b.Dy()); short < workingBase && short*100 > workingBase*int(100*minScale) {
 		down := [2]float64{halfTile * float64(short) / workingBase, 0}
 		tried = append(tried, down)
-		if try(down, []int{0, 4}) {
+		if try(down, []int{0, 4}, true) {
 			return res, nil
 		}
 	}
@@ -291,7 +295,7 @@ func DetectContext(ctx context.Context, img goimage.Image, o *Options) (res Resu
 			continue
 		}
 		tried = append(tried, c.u)
-		if try(c.u, nil) {
+		if try(c.u, nil, false) {
 			return res, nil
 		}
 		if err := ctx.Err(); err != nil {
@@ -302,7 +306,7 @@ func DetectContext(ctx context.Context, img goimage.Image, o *Options) (res Resu
 	if len(cands) == 0 {
 		return res, nil
 	}
-	if !near(cands[0].u) && try(cands[0].u, nil) {
+	if !near(cands[0].u) && try(cands[0].u, nil, false) {
 		return res, nil
 	}
 	// Of the next candidates, decode the one whose half-resolution fold
@@ -322,7 +326,7 @@ func DetectContext(ctx context.Context, img goimage.Image, o *Options) (res Resu
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		try(cands[best].u, nil)
+		try(cands[best].u, nil, false)
 	}
 	return res, nil
 }
