@@ -522,8 +522,8 @@ func (s fpStats) write(w io.Writer) {
 	for _, k := range kinds {
 		fmt.Fprintf(w, "- %s: %d\n", k, s.kinds[k])
 	}
-	fmt.Fprintf(w, "\nLargest score %.2f (%s). Each view's score is the best of its decoded hypotheses (%d in all, at most %d per view), so the model's tail for it is at most %d·Q(t), Q the standard normal tail:\n\n", s.maxScore, s.maxWhere, s.decoded, s.maxDecoded, maxDecodes)
-	fmt.Fprintf(w, "| t | views with score ≥ t | fraction | model bound %d·Q(t) |\n|---|---|---|---|\n", maxDecodes)
+	fmt.Fprintf(w, "\nLargest score %.2f (%s). Each view's score is the best of its decoded hypotheses (%d in all, at most %d per view), so the model's tail for it is at most %d·Q(t), Q the standard normal tail:\n\n", s.maxScore, s.maxWhere, s.decoded, s.maxDecoded, s.maxDecoded)
+	fmt.Fprintf(w, "| t | views with score ≥ t | fraction | model bound %d·Q(t) |\n|---|---|---|---|\n", s.maxDecoded)
 	for _, t := range []float64{0, 1, 2, 3, 4} {
 		n := 0
 		for _, v := range s.scores {
@@ -532,14 +532,10 @@ func (s fpStats) write(w io.Writer) {
 			}
 		}
 		q := 0.5 * math.Erfc(t/math.Sqrt2)
-		fmt.Fprintf(w, "| %.0f | %d | %.2g | %.2g |\n", t, n, float64(n)/float64(max(s.views, 1)), math.Min(1, maxDecodes*q))
+		fmt.Fprintf(w, "| %.0f | %d | %.2g | %.2g |\n", t, n, float64(n)/float64(max(s.views, 1)), math.Min(1, float64(s.maxDecoded)*q))
 	}
 	fmt.Fprintf(w, "\nDecoded frames passing the CRC among all unmarked views (a detection also needs the score): %d of %d (model: %.2g).\n", s.crcPass, s.decoded, float64(s.decoded)/(1<<32))
 }
-
-// maxDecodes is how many hypotheses one Detect decodes at most (3 lattice
-// candidates × 4 template offsets).
-const maxDecodes = 12
 
 // unmarkedView is a named unmarked image to detect on.
 type unmarkedView struct {
