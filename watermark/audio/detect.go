@@ -3,7 +3,6 @@ package audio
 import (
 	"fmt"
 	"math"
-	"sort"
 
 	"github.com/belgi/belgi/watermark/payload"
 )
@@ -29,8 +28,7 @@ const (
 	speedMax      = 0.02
 	logFloor      = 1e-12
 	frameVarFloor = 0.01
-	chaseBits     = 8   // least reliable chips tried both ways per candidate
-	chaseMargin   = 1.5 // score a forced decode must have above the threshold
+	listSize      = 256 // frames the list Viterbi decoder tries per candidate
 )
 
 // Detector searches a stream of interleaved samples for the mark.
@@ -539,53 +537,24 @@ func (d *Detector) Close() Detection {
 	r := d.soft()
 	det := Detection{Sync: r.Sync, Speed: r.Speed, Pitch: r.Pitch, Seconds: r.Seconds,
 		Windows: r.Windows, Accepted: r.Accepted}
-	// Every candidate is decoded as it is and, Chase-style, with its
-	// chaseBits least reliable chips forced to each of their 2^chaseBits
-	// sign patterns: a near miss of the Viterbi decoder then often finds the
-	// frame whose CRC checks. All of them count as hypotheses for the
-	// threshold, and forced decodes must clear it by chaseMargin, more than
-	// forcing can raise the score.
-	det.Candidates = len(r.Candidates) + len(r.Candidates)<<chaseBits
+	// Every candidate is decoded with a list Viterbi decoder: the listSize
+	// most likely frames, best first, the first whose CRC checks and whose
+	// score clears the threshold is reported. Each frame of each list counts
+	// as a hypothesis for the threshold.
+	det.Candidates = len(r.Candidates) * listSize
 	det.Threshold = payload.Threshold(payload.DefaultPFA, max(det.Candidates, 1))
 	for i, soft := range r.Candidates {
-		dec := d.code.Decode(soft)
-		ok := dec.Detected(det.Threshold)
-		if ok || i == 0 || dec.Score > det.Decoded.Score {
-			det.Decoded, det.Present = dec, ok
+		for j, dec := range d.code.DecodeList(soft, listSize) {
+			ok := dec.Detected(det.Threshold)
+			if ok || (i == 0 && j == 0) || (j == 0 && dec.Score > det.Decoded.Score) {
+				det.Decoded, det.Present = dec, ok
+			}
+			if ok {
+				break
+			}
 		}
-		if ok {
+		if det.Present {
 			break
-		}
-	}
-	for ci := 0; ci < len(r.Candidates) && !det.Present; ci++ {
-		soft := r.Candidates[ci]
-		var ss float64
-		for _, v := range soft {
-			ss += v * v
-		}
-		if ss == 0 {
-			continue
-		}
-		m := 2.5 * math.Sqrt(ss/float64(len(soft)))
-		idx := make([]int, len(soft))
-		for i := range idx {
-			idx[i] = i
-		}
-		sort.Slice(idx, func(a, b int) bool { return math.Abs(soft[idx[a]]) < math.Abs(soft[idx[b]]) })
-		idx = idx[:chaseBits]
-		s2 := append([]float64(nil), soft...)
-		for p := 0; p < 1<<chaseBits && !det.Present; p++ {
-			for j, i := range idx {
-				if p>>j&1 == 1 {
-					s2[i] = m
-				} else {
-					s2[i] = -m
-				}
-			}
-			dec := d.code.Decode(s2)
-			if dec.CRCOK && dec.Score >= det.Threshold+chaseMargin {
-				det.Decoded, det.Present = dec, true
-			}
 		}
 	}
 	if det.Present {

@@ -166,9 +166,18 @@ func (d Decoded) Detected(t float64) bool { return d.CRCOK && d.Score >= t }
 // erased). Fewer than N values are treated as erased at the end; extra
 // values are ignored.
 func (c *Code) Decode(soft []float64) Decoded {
-	s := make([]float64, channelBits)
+	s, code, erased, ok := c.prepare(soft)
+	if !ok {
+		return Decoded{Erased: erased}
+	}
+	return c.finish(s, convDecode(code, infoBits), erased)
+}
+
+// prepare clips the soft values (s, in channel order) and de-whitens and
+// de-interleaves them into code order; ok is false when nothing is left.
+func (c *Code) prepare(soft []float64) (s, code []float64, erased int, ok bool) {
+	s = make([]float64, channelBits)
 	copy(s, soft)
-	var d Decoded
 	// Clip outliers at clipRMS·rms so that a few huge values (a clipped
 	// highlight, a JPEG block edge) cannot dominate either the decoder or the
 	// statistic; it also makes the null distribution nearly shape-free.
@@ -180,12 +189,12 @@ func (c *Code) Decode(soft []float64) Decoded {
 			n++
 		}
 	}
-	d.Erased = channelBits - n
+	erased = channelBits - n
 	if n == 0 || ss == 0 {
-		return d
+		return nil, nil, erased, false
 	}
 	lim := clipRMS * math.Sqrt(ss/float64(n))
-	code := make([]float64, channelBits)
+	code = make([]float64, channelBits)
 	for i, v := range s {
 		switch {
 		case math.IsNaN(v):
@@ -198,7 +207,13 @@ func (c *Code) Decode(soft []float64) Decoded {
 		s[i] = v
 		code[c.perm[i]] = v * float64(c.whiten[i])
 	}
-	info := convDecode(code, infoBits)
+	return s, code, erased, true
+}
+
+// finish reads the frame out of the decoded information bits and scores
+// its re-encoding against the clipped soft values s.
+func (c *Code) finish(s []float64, info []uint8, erased int) Decoded {
+	d := Decoded{Erased: erased}
 	var version int
 	var id uint64
 	var crc uint32
