@@ -29,6 +29,10 @@ func TestCorpusProbe(t *testing.T) {
 	if dir == "" {
 		t.Skip("set BELGI_AWM_CORPUS")
 	}
+	if v := os.Getenv("BELGI_AWM_NF"); v != "" {
+		fmt.Sscanf(v, "%g,%g,%g,%g", &nfPow, &nfPct, &nfK, &nfQ)
+	}
+	t.Logf("nf %v %v %v %v", nfPow, nfPct, nfK, nfQ)
 	re := regexp.MustCompile(os.Getenv("BELGI_AWM_CLIPS"))
 	var paths []string
 	filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {

@@ -3,6 +3,7 @@ package audio
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/belgi/belgi/watermark/payload"
 )
@@ -61,6 +62,10 @@ type Detector struct {
 	bestF  []float64
 	bestG  []float64
 	feat   []float64
+	nf, nq []float64 // per band: log noise floor of the window; requantisation noise
+	nfBuf  []float32
+	rho    []float32 // ρ per fine frame (from rhoLo) and band
+	rhoLo  int64
 
 	pfft               *realFFT // block-length FFT for the offset search
 	col, numO, denO    []float64
@@ -294,6 +299,7 @@ func (d *Detector) window(end int64) {
 	if len(d.L) == 0 {
 		return
 	}
+	d.noiseFloor(end)
 	bestZ := math.Inf(-1)
 	var bestH hyp
 	bestO := 0
@@ -327,6 +333,81 @@ func (d *Detector) window(end int64) {
 		d.bestZ, d.bestTau, d.bestPhi = bestZ, bestH.tau, d.scales[bestH.phi]
 		d.best = acc
 	}
+}
+
+// Experimental knobs for the noise-floor weighting (see noiseFloor).
+var (
+	nfPow = 1.0  // cell weight ρ^nfPow
+	nfPct = 0.1  // percentile of a band's energies taken as its noise floor
+	nfK   = 1.0  // factor on that percentile
+	nfQ   = 0.25 // quantisation noise variance, in 16-bit LSB²
+)
+
+// noiseFloor estimates, for the window [d.winAt, end), each band's noise
+// power (in log units, at the unscaled frequency grid): a low percentile of
+// the band's energies over the window (minimum statistics: the level the
+// band falls to between notes and words, where a codec's, a channel's or a
+// recording's noise shows) or, if higher, the noise of 16-bit requantisation
+// with dither. A cell whose energy is E then carries the mark with the
+// weight ρ = E/(E+N): a cell at the noise floor holds noise, not the mark.
+func (d *Detector) noiseFloor(end int64) {
+	if d.nf == nil {
+		d.nf = make([]float64, numBands)
+		d.nq = make([]float64, numBands)
+		var sw float64
+		for _, w := range d.win {
+			sw += w * w
+		}
+		one := len(d.scales) / 2
+		for b, r := range d.bins[one] {
+			d.nq[b] = nfQ / (32768.0 * 32768.0) * sw * float64(max(r[1]-r[0], 1))
+		}
+	}
+	one := len(d.scales) / 2
+	lo := max(d.winAt, d.lBase)
+	hi := min(end, d.lBase+int64(len(d.L)))
+	if hi <= lo {
+		return
+	}
+	v := d.nfBuf[:0]
+	for b := 0; b < numBands; b++ {
+		v = v[:0]
+		for j := lo; j < hi; j++ {
+			v = append(v, d.L[j-d.lBase][one*numBands+b])
+		}
+		slices.Sort(v)
+		e := math.Exp(float64(v[int(nfPct*float64(len(v)-1))]))
+		d.nf[b] = math.Log(nfK*e + d.nq[b])
+	}
+	d.nfBuf = v
+	// ρ^nfPow of every fine frame and band of the window
+	d.rhoLo = lo
+	n := int(hi-lo) * numBands
+	if cap(d.rho) < n {
+		d.rho = make([]float32, n)
+	}
+	d.rho = d.rho[:n]
+	for j := lo; j < hi; j++ {
+		row := d.L[j-d.lBase][one*numBands : (one+1)*numBands]
+		r := d.rho[int(j-lo)*numBands:]
+		for b, l := range row {
+			rho := 1 / (1 + math.Exp(d.nf[b]-float64(l)))
+			if nfPow != 1 {
+				rho = math.Pow(rho, nfPow)
+			}
+			r[b] = float32(rho)
+		}
+	}
+}
+
+// rhoAt returns the noise-floor weights of fine frame j (1 outside the
+// window's table).
+func (d *Detector) rhoAt(j int64) []float32 {
+	i := int(j - d.rhoLo)
+	if i < 0 || (i+1)*numBands > len(d.rho) {
+		return nil
+	}
+	return d.rho[i*numBands : (i+1)*numBands]
 }
 
 // foldHyp samples the window's frames under h, computes features and folds
@@ -384,12 +465,19 @@ func (d *Detector) foldHyp(h hyp, end int64) int {
 			}
 		}
 		w := 1 / (vv/float64(nv) + frameVarFloor)
+		var rr []float32
+		if nfPow > 0 {
+			rr = d.rhoAt(jk)
+		}
 		fr := (k % blockFrames) * numBands
 		for b := 0; b < numBands; b++ {
 			if !valid[b] {
 				continue
 			}
 			v := f[b] - mean
+			if rr != nil {
+				v *= float64(rr[b])
+			}
 			if v > featureClamp {
 				v = featureClamp
 			} else if v < -featureClamp {
