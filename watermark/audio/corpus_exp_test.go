@@ -32,7 +32,10 @@ func TestCorpusProbe(t *testing.T) {
 	if v := os.Getenv("BELGI_AWM_NF"); v != "" {
 		fmt.Sscanf(v, "%g,%g,%g,%g", &nfPow, &nfPct, &nfK, &nfQ)
 	}
-	t.Logf("nf %v %v %v %v", nfPow, nfPct, nfK, nfQ)
+	if v := os.Getenv("BELGI_AWM_CAP"); v != "" {
+		fmt.Sscanf(v, "%g,%g,%g", &capDB, &strictCapDB, &segTargetDB)
+	}
+	t.Logf("nf %v %v %v %v cap %v %v %v", nfPow, nfPct, nfK, nfQ, capDB, strictCapDB, segTargetDB)
 	re := regexp.MustCompile(os.Getenv("BELGI_AWM_CLIPS"))
 	var paths []string
 	filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
