@@ -35,6 +35,9 @@ func TestCorpusProbe(t *testing.T) {
 	if v := os.Getenv("BELGI_AWM_CAP"); v != "" {
 		fmt.Sscanf(v, "%g,%g,%g", &capDB, &strictCapDB, &segTargetDB)
 	}
+	if v := os.Getenv("BELGI_AWM_LIST"); v != "" {
+		fmt.Sscanf(v, "%d", &listSize)
+	}
 	t.Logf("nf %v %v %v %v cap %v %v %v", nfPow, nfPct, nfK, nfQ, capDB, strictCapDB, segTargetDB)
 	re := regexp.MustCompile(os.Getenv("BELGI_AWM_CLIPS"))
 	var paths []string

@@ -1,6 +1,6 @@
 package payload
 
-import "math"
+import "sync"
 
 // list.go is a list Viterbi decoder (the "parallel" list Viterbi algorithm
 // of Seshadri and Sundberg, 1994): every trellis state keeps its l best
@@ -9,6 +9,10 @@ import "math"
 // near miss of the plain Viterbi decoder (the true frame second or tenth
 // best) is still found; every path tested counts as a hypothesis for
 // Threshold.
+
+// backPool recycles the traceback table (steps × states × l entries: 14 MB
+// for a list of 1024).
+var backPool sync.Pool
 
 // convDecodeList returns up to l information-bit sequences (n bits each)
 // of the zero-terminated codewords with the largest correlation with soft,
@@ -27,7 +31,14 @@ func convDecodeList(soft []float64, n, l int) [][]uint8 {
 	var cnt, ncnt [convStates]int
 	metric[0], cnt[0] = 0, 1
 	// back[t][s*l+k] = rank<<1 | low bit of the predecessor state
-	back := make([]uint16, steps*convStates*l)
+	need := steps * convStates * l
+	bp, _ := backPool.Get().(*[]uint16)
+	if bp == nil || cap(*bp) < need {
+		b := make([]uint16, need)
+		bp = &b
+	}
+	defer backPool.Put(bp)
+	back := (*bp)[:need]
 	for t := 0; t < steps; t++ {
 		r := soft[convRate*t : convRate*t+convRate]
 		var bm [8]float64
@@ -59,15 +70,8 @@ func convDecodeList(soft []float64, n, l int) [][]uint8 {
 			out := next[ns*l : ns*l+l]
 			ob := bt[ns*l : ns*l+l]
 			i, j, k := 0, 0, 0
-			for k < l && (i < len(m0) || j < len(m1)) {
-				v0, v1 := math.Inf(-1), math.Inf(-1)
-				if i < len(m0) {
-					v0 = m0[i] + b0
-				}
-				if j < len(m1) {
-					v1 = m1[j] + b1
-				}
-				if v0 >= v1 {
+			for k < l && i < len(m0) && j < len(m1) {
+				if v0, v1 := m0[i]+b0, m1[j]+b1; v0 >= v1 {
 					out[k], ob[k] = v0, uint16(i)<<1
 					i++
 				} else {
@@ -75,6 +79,12 @@ func convDecodeList(soft []float64, n, l int) [][]uint8 {
 					j++
 				}
 				k++
+			}
+			for ; k < l && i < len(m0); k, i = k+1, i+1 {
+				out[k], ob[k] = m0[i]+b0, uint16(i)<<1
+			}
+			for ; k < l && j < len(m1); k, j = k+1, j+1 {
+				out[k], ob[k] = m1[j]+b1, uint16(j)<<1|1
 			}
 			ncnt[ns] = k
 		}
