@@ -38,6 +38,10 @@ func TestCorpusProbe(t *testing.T) {
 	if v := os.Getenv("BELGI_AWM_LIST"); v != "" {
 		fmt.Sscanf(v, "%d", &listSize)
 	}
+	if v := os.Getenv("BELGI_AWM_BETA"); v != "" {
+		fmt.Sscanf(v, "%g", &specBeta)
+	}
+	t.Logf("beta %v", specBeta)
 	t.Logf("nf %v %v %v %v cap %v %v %v", nfPow, nfPct, nfK, nfQ, capDB, strictCapDB, segTargetDB)
 	re := regexp.MustCompile(os.Getenv("BELGI_AWM_CLIPS"))
 	var paths []string

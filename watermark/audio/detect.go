@@ -13,9 +13,11 @@ import (
 // search. Audio is then cut into windows of two blocks; in each window every
 // hypothesis (time scale τ, frequency scale φ, quarter-frame phase) samples
 // frames at its own hop, turns them into features (a frame's log band energy
-// minus that of its neighbours two frames each side, minus the frame's mean
-// over bands: the mark's ±1 dB pattern survives, the host's slow envelope
-// does not), and folds them modulo the block length. The sync cells then
+// minus the mean of its neighbouring frames, minus half the mean of its
+// neighbouring bands, minus the frame's mean over bands: the mark's ±1 dB
+// pattern survives, the host's slow envelope and spectral slope do not),
+// weights every cell by E/(E+N) against the band's noise floor N, and folds
+// them modulo the block length. The sync cells then
 // score every block offset; the best hypothesis of each window contributes
 // its payload cells to per-chip sums.
 
@@ -61,6 +63,7 @@ type Detector struct {
 	bestF  []float64
 	bestG  []float64
 	feat   []float64
+	feat2  []float64
 	nf, nq []float64 // per band: log noise floor of the window; requantisation noise
 	nfBuf  []float32
 	rho    []float32 // ρ per fine frame (from rhoLo) and band
@@ -175,6 +178,7 @@ func newDetector(rate, ch, nChips int, opt Options) (*Detector, error) {
 	d.bestF = make([]float64, cells)
 	d.bestG = make([]float64, cells)
 	d.feat = make([]float64, numBands)
+	d.feat2 = make([]float64, numBands)
 	d.prepareSync()
 	d.all, d.conf, d.best = newChipAcc(nChips), newChipAcc(nChips), newChipAcc(nChips)
 	d.winAt = 0
@@ -453,6 +457,35 @@ func (d *Detector) foldHyp(h hyp, end int64) int {
 			continue
 		}
 		mean /= float64(nv)
+		if specBeta > 0 {
+			// Spectral high-pass: subtract specBeta times the mean of
+			// the neighbouring bands, the host's local spectral slope
+			// (a formant edge, a note's partials moving) that the time
+			// high-pass leaves.
+			g := d.feat2
+			mean = 0
+			for b := 0; b < numBands; b++ {
+				if !valid[b] {
+					g[b] = 0
+					continue
+				}
+				var s float64
+				n := 0
+				if b > 0 && valid[b-1] {
+					s, n = s+f[b-1], n+1
+				}
+				if b+1 < numBands && valid[b+1] {
+					s, n = s+f[b+1], n+1
+				}
+				g[b] = f[b]
+				if n > 0 {
+					g[b] -= specBeta * s / float64(n)
+				}
+				mean += g[b]
+			}
+			mean /= float64(nv)
+			f = g
+		}
 		// Weight frames by the inverse of their feature variance (maximal
 		// ratio combining): onsets and changes of a note swing the log
 		// energies far more than the mark does and would drown it.
@@ -705,3 +738,7 @@ func (d *Detector) soft() Result {
 // 3072 hypotheses: the threshold stays at its floor of 3.0 and
 // 3072·2⁻³²·Q(3) ≈ 9.7e-10 bounds a wrong ID.
 var listSize = 1024
+
+// specBeta is the weight of the neighbouring bands in the detector's
+// spectral high-pass (a variable for the development probe).
+var specBeta = 0.5
