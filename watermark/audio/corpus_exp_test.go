@@ -42,6 +42,10 @@ func TestCorpusProbe(t *testing.T) {
 		fmt.Sscanf(v, "%g", &specBeta)
 	}
 	t.Logf("beta %v", specBeta)
+	if os.Getenv("BELGI_AWM_NOBW") != "" {
+		bandWeighting = false
+	}
+	t.Logf("bw %v", bandWeighting)
 	t.Logf("nf %v %v %v %v cap %v %v %v", nfPow, nfPct, nfK, nfQ, capDB, strictCapDB, segTargetDB)
 	re := regexp.MustCompile(os.Getenv("BELGI_AWM_CLIPS"))
 	var paths []string

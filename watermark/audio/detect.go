@@ -92,33 +92,101 @@ type hyp struct {
 	phase int
 }
 
-type chipAcc struct{ sum, sq []float64 }
+// chipAcc sums the payload cells per chip and band (index chip·numBands +
+// band), and the sync cells per band: the sync cells measure how much of
+// the mark each band still carries.
+type chipAcc struct{ sum, sq, bs, bq []float64 }
 
-func newChipAcc(n int) chipAcc { return chipAcc{make([]float64, n), make([]float64, n)} }
+func newChipAcc(n int) chipAcc {
+	return chipAcc{make([]float64, n*numBands), make([]float64, n*numBands),
+		make([]float64, numBands), make([]float64, numBands)}
+}
 
 func (a *chipAcc) addScaled(b chipAcc, w float64) {
 	for i := range a.sum {
 		a.sum[i] += w * b.sum[i]
 		a.sq[i] += w * w * b.sq[i]
 	}
-}
-
-func (a *chipAcc) add(b chipAcc) {
-	for i := range a.sum {
-		a.sum[i] += b.sum[i]
-		a.sq[i] += b.sq[i]
+	for i := range a.bs {
+		a.bs[i] += w * b.bs[i]
+		a.bq[i] += w * w * b.bq[i]
 	}
 }
 
+func (a *chipAcc) add(b chipAcc) { a.addScaled(b, 1) }
+
+// bandWeights returns the weight of every band in the chip sums: its sync
+// z-score (the mark's amplitude over the noise in that band, the maximal
+// ratio combining weight), shrunk towards the mean over bands by as much as
+// the spread of the z-scores is explained by their sampling noise
+// (James–Stein), never negative. Bands a filter or codec removed, or noise
+// buried, then count little; when every band carries the mark alike, all
+// weigh the same.
+func (a chipAcc) bandWeights() []float64 {
+	w := make([]float64, numBands)
+	if !bandWeighting {
+		for b := range w {
+			w[b] = 1
+		}
+		return w
+	}
+	var m, m2 float64
+	n := 0
+	for b := range w {
+		if a.bq[b] > 0 {
+			z := a.bs[b] / math.Sqrt(a.bq[b])
+			w[b] = z
+			m += z
+			m2 += z * z
+			n++
+		}
+	}
+	if n < 2 {
+		for b := range w {
+			w[b] = 1
+		}
+		return w
+	}
+	m /= float64(n)
+	v := m2/float64(n) - m*m
+	k := 0.0
+	if v > 1 {
+		k = 1 - 1/v
+	}
+	any := false
+	for b := range w {
+		if a.bq[b] > 0 {
+			w[b] = math.Max(0, m+k*(w[b]-m))
+			any = any || w[b] > 0
+		}
+	}
+	if !any {
+		for b := range w {
+			w[b] = 1
+		}
+	}
+	return w
+}
+
 func (a chipAcc) soft() []float64 {
-	s := make([]float64, len(a.sum))
+	w := a.bandWeights()
+	s := make([]float64, len(a.sum)/numBands)
 	for i := range s {
-		if a.sq[i] > 0 {
-			s[i] = a.sum[i] / math.Sqrt(a.sq[i])
+		var sum, sq float64
+		for b, wb := range w {
+			sum += wb * a.sum[i*numBands+b]
+			sq += wb * wb * a.sq[i*numBands+b]
+		}
+		if sq > 0 {
+			s[i] = sum / math.Sqrt(sq)
 		}
 	}
 	return s
 }
+
+// bandWeighting switches the sync-measured band weights on (a variable for
+// the development probe).
+var bandWeighting = true
 
 // NewDetector prepares detection in audio at rate with ch interleaved
 // channels.
@@ -614,13 +682,11 @@ func (d *Detector) prepareSync() {
 	}
 }
 
-// chips adds the best fold's payload cells at offset o to acc.
+// chips adds the best fold's payload cells at offset o to acc, and its
+// sync cells' correlation per band.
 func (d *Detector) chips(acc chipAcc, o int) {
 	B := numBands
 	for c, role := range d.pat.role {
-		if role < 0 {
-			continue
-		}
 		r := c / B
 		b := c - r*B
 		fr := r - o
@@ -628,8 +694,13 @@ func (d *Detector) chips(acc chipAcc, o int) {
 			fr += blockFrames
 		}
 		i := fr*B + b
-		acc.sum[role] += d.bestF[i] * float64(d.pat.pn[c])
-		acc.sq[role] += d.bestG[i]
+		if role < 0 {
+			acc.bs[b] += d.bestF[i] * float64(d.pat.pn[c])
+			acc.bq[b] += d.bestG[i]
+			continue
+		}
+		acc.sum[int(role)*B+b] += d.bestF[i] * float64(d.pat.pn[c])
+		acc.sq[int(role)*B+b] += d.bestG[i]
 	}
 }
 
