@@ -46,6 +46,10 @@ func TestCorpusProbe(t *testing.T) {
 		bandWeighting = false
 	}
 	t.Logf("bw %v", bandWeighting)
+	if v := os.Getenv("BELGI_AWM_PRIOR"); v != "" {
+		fmt.Sscanf(v, "%g", &speedPrior)
+	}
+	t.Logf("prior %v", speedPrior)
 	t.Logf("nf %v %v %v %v cap %v %v %v", nfPow, nfPct, nfK, nfQ, capDB, strictCapDB, segTargetDB)
 	re := regexp.MustCompile(os.Getenv("BELGI_AWM_CLIPS"))
 	var paths []string

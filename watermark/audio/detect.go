@@ -188,6 +188,11 @@ func (a chipAcc) soft() []float64 {
 // the development probe).
 var bandWeighting = true
 
+// speedPrior is how much sync z-score a hypothesis one speed step (0.25 %)
+// away from unchanged speed gives up, two steps or more twice that (a
+// variable for the development probe).
+var speedPrior = 0.2
+
 // NewDetector prepares detection in audio at rate with ch interleaved
 // channels.
 func NewDetector(rate, ch int, opt Options) (*Detector, error) {
@@ -380,6 +385,10 @@ func (d *Detector) window(end int64) {
 			continue
 		}
 		z, o := d.syncSearch()
+		// A small prior for the unchanged speed: on a short window the sync
+		// peak is broad in speed and a step off wins by chance, with
+		// chips a little worse than at the true speed.
+		z -= speedPrior * math.Min(2, math.Abs(h.tau-1)/speedStep)
 		if z > bestZ {
 			bestZ, bestH, bestO = z, h, o
 			copy(d.bestF, d.folded)
