@@ -176,7 +176,10 @@ func TestWAVMetadataMemoryFlat(t *testing.T) {
 		runtime.ReadMemStats(&m1)
 		return m1.TotalAlloc - m0.TotalAlloc
 	}
-	small, big := alloc(8<<20), alloc(128<<20)
+	// The smallest of three runs each: a sync.Pool emptied by the GC
+	// between warm-up and measurement costs one 1 MiB buffer at random.
+	least := func(size int64) uint64 { return min(alloc(size), alloc(size), alloc(size)) }
+	small, big := least(8<<20), least(128<<20)
 	t.Logf("allocated: 8 MiB file %d bytes, 128 MiB file %d bytes", small, big)
 	if big > small+(1<<20) {
 		t.Errorf("allocation grows with file size: %d → %d bytes", small, big)

@@ -94,3 +94,21 @@ func BenchmarkAudioWatermarkDetect(b *testing.B) {
 	}
 	realtime(b, 60, cpu0)
 }
+
+// BenchmarkAudioWatermarkDetectUnmarked searches unmarked audio: nothing
+// decodes, so every candidate also goes through the 1024-frame list
+// decoder (the worst case for the decoding step).
+func BenchmarkAudioWatermarkDetectUnmarked(b *testing.B) {
+	x := benchMusic(60)
+	b.SetBytes(int64(2 * len(x)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for i := 0; i < b.N; i++ {
+		d, err := wmaudio.Detect(context.Background(), x, benchRate, 2, wmaudio.Options{})
+		if err != nil || d.Present {
+			b.Fatalf("detected in unmarked audio: %+v %v", d, err)
+		}
+	}
+	realtime(b, 60, cpu0)
+}

@@ -20,6 +20,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"strconv"
@@ -47,7 +48,7 @@ type audioAttack struct {
 }
 
 func soxArgs(tmp, in, out string, args ...string) (string, error) {
-	a := append([]string{"-q", in}, out)
+	a := append([]string{"-R", "-q", in}, out)
 	a = append(a, args...)
 	if err := runTool(tmp, "sox", a...); err != nil {
 		return "", err
@@ -188,6 +189,19 @@ func runAudio(dir string, w io.Writer) error {
 	clips, err := loadClips(dir)
 	if err != nil {
 		return err
+	}
+	if re := os.Getenv("BELGI_AUDIO_CLIPS"); re != "" { // regexp filter on clip names, for development
+		keep, err := regexp.Compile(re)
+		if err != nil {
+			return fmt.Errorf("BELGI_AUDIO_CLIPS: %w", err)
+		}
+		var sel []clip
+		for _, c := range clips {
+			if keep.MatchString(c.name) {
+				sel = append(sel, c)
+			}
+		}
+		clips = sel
 	}
 	if len(clips) == 0 {
 		return fmt.Errorf("no audio clips under %s", dir)
@@ -549,5 +563,5 @@ func writeWAV(tmp, path string, x []float32, rate, ch int) error {
 	if err := os.WriteFile(raw, b, 0o644); err != nil {
 		return err
 	}
-	return runTool(tmp, "sox", "-q", "-t", "f32", "-r", strconv.Itoa(rate), "-c", strconv.Itoa(ch), raw, "-b", "16", path)
+	return runTool(tmp, "sox", "-R", "-q", "-t", "f32", "-r", strconv.Itoa(rate), "-c", strconv.Itoa(ch), raw, "-b", "16", path)
 }

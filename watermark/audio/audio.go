@@ -1,8 +1,9 @@
 // Package audio embeds and detects belgi's invisible watermark in PCM
 // samples: a key-dependent pattern of small band-energy changes in 32 bands
 // between 400 Hz and 5.3 kHz (±20 % in amplitude nominally, up to ±50 % in
-// bands far below the frame's mean, the whole mark at least 26.5 dB below the
-// signal in every 12 ms block and the running segmental SNR held at 29 dB),
+// bands far below the frame's mean, the whole mark at least 24 dB below the
+// signal in every 12 ms block and the running segmental SNR held at 28.8 dB
+// by switching blocks between that and 35 dB),
 // one pattern cell per 23 ms frame and band, repeated in 3-second blocks
 // that carry synchronisation cells beside the payload chips. Detection searches frame offsets and a
 // grid of time and frequency scale factors (±2 %) so that excerpts, cuts,

@@ -3,7 +3,7 @@ package audio
 import (
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 
 	"github.com/belgi/belgi/watermark/payload"
 )
@@ -13,9 +13,11 @@ import (
 // search. Audio is then cut into windows of two blocks; in each window every
 // hypothesis (time scale τ, frequency scale φ, quarter-frame phase) samples
 // frames at its own hop, turns them into features (a frame's log band energy
-// minus that of its neighbours two frames each side, minus the frame's mean
-// over bands: the mark's ±1 dB pattern survives, the host's slow envelope
-// does not), and folds them modulo the block length. The sync cells then
+// minus the mean of its neighbouring frames, minus half the mean of its
+// neighbouring bands, minus the frame's mean over bands: the mark's ±1 dB
+// pattern survives, the host's slow envelope and spectral slope do not),
+// weights every cell by E/(E+N) against the band's noise floor N, and folds
+// them modulo the block length. The sync cells then
 // score every block offset; the best hypothesis of each window contributes
 // its payload cells to per-chip sums.
 
@@ -29,8 +31,6 @@ const (
 	speedMax      = 0.02
 	logFloor      = 1e-12
 	frameVarFloor = 0.01
-	chaseBits     = 8   // least reliable chips tried both ways per candidate
-	chaseMargin   = 1.5 // score a forced decode must have above the threshold
 )
 
 // Detector searches a stream of interleaved samples for the mark.
@@ -63,6 +63,11 @@ type Detector struct {
 	bestF  []float64
 	bestG  []float64
 	feat   []float64
+	feat2  []float64
+	nf, nq []float64 // per band: log noise floor of the window; requantisation noise
+	nfBuf  []float32
+	rho    []float32 // ρ per fine frame (from rhoLo) and band
+	rhoLo  int64
 
 	pfft               *realFFT // block-length FFT for the offset search
 	col, numO, denO    []float64
@@ -87,33 +92,106 @@ type hyp struct {
 	phase int
 }
 
-type chipAcc struct{ sum, sq []float64 }
+// chipAcc sums the payload cells per chip and band (index chip·numBands +
+// band), and the sync cells per band: the sync cells measure how much of
+// the mark each band still carries.
+type chipAcc struct{ sum, sq, bs, bq []float64 }
 
-func newChipAcc(n int) chipAcc { return chipAcc{make([]float64, n), make([]float64, n)} }
+func newChipAcc(n int) chipAcc {
+	return chipAcc{make([]float64, n*numBands), make([]float64, n*numBands),
+		make([]float64, numBands), make([]float64, numBands)}
+}
 
 func (a *chipAcc) addScaled(b chipAcc, w float64) {
 	for i := range a.sum {
 		a.sum[i] += w * b.sum[i]
 		a.sq[i] += w * w * b.sq[i]
 	}
-}
-
-func (a *chipAcc) add(b chipAcc) {
-	for i := range a.sum {
-		a.sum[i] += b.sum[i]
-		a.sq[i] += b.sq[i]
+	for i := range a.bs {
+		a.bs[i] += w * b.bs[i]
+		a.bq[i] += w * w * b.bq[i]
 	}
 }
 
+func (a *chipAcc) add(b chipAcc) { a.addScaled(b, 1) }
+
+// bandWeights returns the weight of every band in the chip sums: its sync
+// z-score (the mark's amplitude over the noise in that band, the maximal
+// ratio combining weight), shrunk towards the mean over bands by as much as
+// the spread of the z-scores is explained by their sampling noise
+// (James–Stein), never negative. Bands a filter or codec removed, or noise
+// buried, then count little; when every band carries the mark alike, all
+// weigh the same.
+func (a chipAcc) bandWeights() []float64 {
+	w := make([]float64, numBands)
+	if !bandWeighting {
+		for b := range w {
+			w[b] = 1
+		}
+		return w
+	}
+	var m, m2 float64
+	n := 0
+	for b := range w {
+		if a.bq[b] > 0 {
+			z := a.bs[b] / math.Sqrt(a.bq[b])
+			w[b] = z
+			m += z
+			m2 += z * z
+			n++
+		}
+	}
+	if n < 2 {
+		for b := range w {
+			w[b] = 1
+		}
+		return w
+	}
+	m /= float64(n)
+	v := m2/float64(n) - m*m
+	k := 0.0
+	if v > 1 {
+		k = 1 - 1/v
+	}
+	any := false
+	for b := range w {
+		if a.bq[b] > 0 {
+			w[b] = math.Max(0, m+k*(w[b]-m))
+			any = any || w[b] > 0
+		}
+	}
+	if !any {
+		for b := range w {
+			w[b] = 1
+		}
+	}
+	return w
+}
+
 func (a chipAcc) soft() []float64 {
-	s := make([]float64, len(a.sum))
+	w := a.bandWeights()
+	s := make([]float64, len(a.sum)/numBands)
 	for i := range s {
-		if a.sq[i] > 0 {
-			s[i] = a.sum[i] / math.Sqrt(a.sq[i])
+		var sum, sq float64
+		for b, wb := range w {
+			sum += wb * a.sum[i*numBands+b]
+			sq += wb * wb * a.sq[i*numBands+b]
+		}
+		if sq > 0 {
+			s[i] = sum / math.Sqrt(sq)
 		}
 	}
 	return s
 }
+
+// bandWeighting switches the sync-measured band weights on (a variable for
+// the development probe).
+var bandWeighting = true
+
+// speedPrior is how much sync z-score a hypothesis one speed step (0.25 %)
+// away from unchanged speed gives up, two steps or more twice that (a
+// variable for the development probe).
+var speedPrior = 0.2
 
 // NewDetector prepares detection in audio at rate with ch interleaved
 // channels.
@@ -173,6 +251,7 @@ func newDetector(rate, ch, nChips int, opt Options) (*Detector, error) {
 	d.bestF = make([]float64, cells)
 	d.bestG = make([]float64, cells)
 	d.feat = make([]float64, numBands)
+	d.feat2 = make([]float64, numBands)
 	d.prepareSync()
 	d.all, d.conf, d.best = newChipAcc(nChips), newChipAcc(nChips), newChipAcc(nChips)
 	d.winAt = 0
@@ -296,6 +375,7 @@ func (d *Detector) window(end int64) {
 	if len(d.L) == 0 {
 		return
 	}
+	d.noiseFloor(end)
 	bestZ := math.Inf(-1)
 	var bestH hyp
 	bestO := 0
@@ -305,6 +385,10 @@ func (d *Detector) window(end int64) {
 			continue
 		}
 		z, o := d.syncSearch()
+		// A small prior for the unchanged speed: on a short window the sync
+		// peak is broad in speed and a step off wins by chance, with
+		// chips a little worse than at the true speed.
+		z -= speedPrior * math.Min(2, math.Abs(h.tau-1)/speedStep)
 		if z > bestZ {
 			bestZ, bestH, bestO = z, h, o
 			copy(d.bestF, d.folded)
@@ -329,6 +413,81 @@ func (d *Detector) window(end int64) {
 		d.bestZ, d.bestTau, d.bestPhi = bestZ, bestH.tau, d.scales[bestH.phi]
 		d.best = acc
 	}
+}
+
+// Experimental knobs for the noise-floor weighting (see noiseFloor).
+var (
+	nfPow = 1.0  // cell weight ρ^nfPow
+	nfPct = 0.1  // percentile of a band's energies taken as its noise floor
+	nfK   = 1.0  // factor on that percentile
+	nfQ   = 0.25 // quantisation noise variance, in 16-bit LSB²
+)
+
+// noiseFloor estimates, for the window [d.winAt, end), each band's noise
+// power (in log units, at the unscaled frequency grid): a low percentile of
+// the band's energies over the window (minimum statistics: the level the
+// band falls to between notes and words, where a codec's, a channel's or a
+// recording's noise shows) or, if higher, the noise of 16-bit requantisation
+// with dither. A cell whose energy is E then carries the mark with the
+// weight ρ = E/(E+N): a cell at the noise floor holds noise, not the mark.
+func (d *Detector) noiseFloor(end int64) {
+	if d.nf == nil {
+		d.nf = make([]float64, numBands)
+		d.nq = make([]float64, numBands)
+		var sw float64
+		for _, w := range d.win {
+			sw += w * w
+		}
+		one := len(d.scales) / 2
+		for b, r := range d.bins[one] {
+			d.nq[b] = nfQ / (32768.0 * 32768.0) * sw * float64(max(r[1]-r[0], 1))
+		}
+	}
+	one := len(d.scales) / 2
+	lo := max(d.winAt, d.lBase)
+	hi := min(end, d.lBase+int64(len(d.L)))
+	if hi <= lo {
+		return
+	}
+	v := d.nfBuf[:0]
+	for b := 0; b < numBands; b++ {
+		v = v[:0]
+		for j := lo; j < hi; j++ {
+			v = append(v, d.L[j-d.lBase][one*numBands+b])
+		}
+		slices.Sort(v)
+		e := math.Exp(float64(v[int(nfPct*float64(len(v)-1))]))
+		d.nf[b] = math.Log(nfK*e + d.nq[b])
+	}
+	d.nfBuf = v
+	// ρ^nfPow of every fine frame and band of the window
+	d.rhoLo = lo
+	n := int(hi-lo) * numBands
+	if cap(d.rho) < n {
+		d.rho = make([]float32, n)
+	}
+	d.rho = d.rho[:n]
+	for j := lo; j < hi; j++ {
+		row := d.L[j-d.lBase][one*numBands : (one+1)*numBands]
+		r := d.rho[int(j-lo)*numBands:]
+		for b, l := range row {
+			rho := 1 / (1 + math.Exp(d.nf[b]-float64(l)))
+			if nfPow != 1 {
+				rho = math.Pow(rho, nfPow)
+			}
+			r[b] = float32(rho)
+		}
+	}
+}
+
+// rhoAt returns the noise-floor weights of fine frame j (1 outside the
+// window's table).
+func (d *Detector) rhoAt(j int64) []float32 {
+	i := int(j - d.rhoLo)
+	if i < 0 || (i+1)*numBands > len(d.rho) {
+		return nil
+	}
+	return d.rho[i*numBands : (i+1)*numBands]
 }
 
 // foldHyp samples the window's frames under h, computes features and folds
@@ -375,6 +534,35 @@ func (d *Detector) foldHyp(h hyp, end int64) int {
 			continue
 		}
 		mean /= float64(nv)
+		if specBeta > 0 {
+			// Spectral high-pass: subtract specBeta times the mean of
+			// the neighbouring bands, the host's local spectral slope
+			// (a formant edge, a note's partials moving) that the time
+			// high-pass leaves.
+			g := d.feat2
+			mean = 0
+			for b := 0; b < numBands; b++ {
+				if !valid[b] {
+					g[b] = 0
+					continue
+				}
+				var s float64
+				n := 0
+				if b > 0 && valid[b-1] {
+					s, n = s+f[b-1], n+1
+				}
+				if b+1 < numBands && valid[b+1] {
+					s, n = s+f[b+1], n+1
+				}
+				g[b] = f[b]
+				if n > 0 {
+					g[b] -= specBeta * s / float64(n)
+				}
+				mean += g[b]
+			}
+			mean /= float64(nv)
+			f = g
+		}
 		// Weight frames by the inverse of their feature variance (maximal
 		// ratio combining): onsets and changes of a note swing the log
 		// energies far more than the mark does and would drown it.
@@ -386,12 +574,19 @@ func (d *Detector) foldHyp(h hyp, end int64) int {
 			}
 		}
 		w := 1 / (vv/float64(nv) + frameVarFloor)
+		var rr []float32
+		if nfPow > 0 {
+			rr = d.rhoAt(jk)
+		}
 		fr := (k % blockFrames) * numBands
 		for b := 0; b < numBands; b++ {
 			if !valid[b] {
 				continue
 			}
 			v := f[b] - mean
+			if rr != nil {
+				v *= float64(rr[b])
+			}
 			if v > featureClamp {
 				v = featureClamp
 			} else if v < -featureClamp {
@@ -496,13 +691,11 @@ func (d *Detector) prepareSync() {
 	}
 }
 
-// chips adds the best fold's payload cells at offset o to acc.
+// chips adds the best fold's payload cells at offset o to acc, and its
+// sync cells' correlation per band.
 func (d *Detector) chips(acc chipAcc, o int) {
 	B := numBands
 	for c, role := range d.pat.role {
-		if role < 0 {
-			continue
-		}
 		r := c / B
 		b := c - r*B
 		fr := r - o
@@ -510,8 +703,13 @@ func (d *Detector) chips(acc chipAcc, o int) {
 			fr += blockFrames
 		}
 		i := fr*B + b
-		acc.sum[role] += d.bestF[i] * float64(d.pat.pn[c])
-		acc.sq[role] += d.bestG[i]
+		if role < 0 {
+			acc.bs[b] += d.bestF[i] * float64(d.pat.pn[c])
+			acc.bq[b] += d.bestG[i]
+			continue
+		}
+		acc.sum[int(role)*B+b] += d.bestF[i] * float64(d.pat.pn[c])
+		acc.sq[int(role)*B+b] += d.bestG[i]
 	}
 }
 
@@ -539,13 +737,12 @@ func (d *Detector) Close() Detection {
 	r := d.soft()
 	det := Detection{Sync: r.Sync, Speed: r.Speed, Pitch: r.Pitch, Seconds: r.Seconds,
 		Windows: r.Windows, Accepted: r.Accepted}
-	// Every candidate is decoded as it is and, Chase-style, with its
-	// chaseBits least reliable chips forced to each of their 2^chaseBits
-	// sign patterns: a near miss of the Viterbi decoder then often finds the
-	// frame whose CRC checks. All of them count as hypotheses for the
-	// threshold, and forced decodes must clear it by chaseMargin, more than
-	// forcing can raise the score.
-	det.Candidates = len(r.Candidates) + len(r.Candidates)<<chaseBits
+	// Every candidate is decoded with a list Viterbi decoder: the listSize
+	// most likely frames, best first; the first whose CRC checks and whose
+	// score clears the threshold is reported. Each frame of each list counts
+	// as a hypothesis for the threshold. The plain Viterbi frame (the
+	// list's first) is tried on every candidate before any list is made.
+	det.Candidates = len(r.Candidates) * listSize
 	det.Threshold = payload.Threshold(payload.DefaultPFA, max(det.Candidates, 1))
 	for i, soft := range r.Candidates {
 		dec := d.code.Decode(soft)
@@ -557,34 +754,11 @@ func (d *Detector) Close() Detection {
 			break
 		}
 	}
-	for ci := 0; ci < len(r.Candidates) && !det.Present; ci++ {
-		soft := r.Candidates[ci]
-		var ss float64
-		for _, v := range soft {
-			ss += v * v
-		}
-		if ss == 0 {
-			continue
-		}
-		m := 2.5 * math.Sqrt(ss/float64(len(soft)))
-		idx := make([]int, len(soft))
-		for i := range idx {
-			idx[i] = i
-		}
-		sort.Slice(idx, func(a, b int) bool { return math.Abs(soft[idx[a]]) < math.Abs(soft[idx[b]]) })
-		idx = idx[:chaseBits]
-		s2 := append([]float64(nil), soft...)
-		for p := 0; p < 1<<chaseBits && !det.Present; p++ {
-			for j, i := range idx {
-				if p>>j&1 == 1 {
-					s2[i] = m
-				} else {
-					s2[i] = -m
-				}
-			}
-			dec := d.code.Decode(s2)
-			if dec.CRCOK && dec.Score >= det.Threshold+chaseMargin {
+	for ci := 0; ci < len(r.Candidates) && !det.Present && listSize > 1; ci++ {
+		for _, dec := range d.code.DecodeList(r.Candidates[ci], listSize)[1:] {
+			if dec.Detected(det.Threshold) {
 				det.Decoded, det.Present = dec, true
+				break
 			}
 		}
 	}
@@ -638,3 +812,13 @@ func (d *Detector) soft() Result {
 	}
 	return r
 }
+
+// listSize is how many frames the list Viterbi decoder tries per candidate
+// (a variable for the development probe). With three candidates that is
+// 3072 hypotheses: the threshold stays at its floor of 3.0 and
+// 3072·2⁻³²·Q(3) ≈ 9.7e-10 bounds a wrong ID.
+var listSize = 1024
+
+// specBeta is the weight of the neighbouring bands in the detector's
+// spectral high-pass (a variable for the development probe).
+var specBeta = 0.5

@@ -13,16 +13,24 @@ import (
 // band content, ±20 % in amplitude (a = defaultStrength·(mean band energy /
 // band energy), at most maxRelChange: weak bands, masked by their strong
 // neighbours, carry more of it). A limiter then holds the mark at least capDB
-// below the quietest channel in every 12 ms block (strictCapDB whenever the
-// running segmental SNR of the output falls under segTargetDB), so the
+// below the quietest channel in every 12 ms block while the running
+// segmental SNR of the output is at or above segTargetDB, and at strictCapDB
+// (35 dB, the top of the segmental SNR scale, where a block costs nothing)
+// while it is below: the budget goes to fewer blocks at a time with a
+// stronger mark, which detects better than an even spread at the same
+// segmental SNR (a mean of block SNRs in dB rewards the uneven split). The
 // segmental SNR stays above 28 dB and transients get no audible pre-echo.
+
+// Limiter settings (variables so that the development probe can vary them).
+var (
+	capDB       = 24.0 // per-block limit while the running segmental SNR allows
+	strictCapDB = 35.0 // per-block limit while it is below segTargetDB
+	segTargetDB = 28.8 // running mean of clamped block SNRs to hold
+)
 
 const (
 	defaultStrength = 0.2
-	capDB           = 26.5 // per-block limit while the running segmental SNR allows
-	strictCapDB     = 29.0 // per-block limit while it is below segTargetDB
-	segTargetDB     = 29.0 // running mean of clamped block SNRs to hold
-	maxRelChange    = 0.5  // largest relative amplitude change of a band
+	maxRelChange    = 0.5 // largest relative amplitude change of a band
 	shapeGamma      = 1.0
 	minActiveSec    = 2.3 // marked audio needed to carry one decodable block
 )

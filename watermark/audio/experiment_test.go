@@ -98,7 +98,7 @@ func soxWrite(t testing.TB, path string, x []float32, rate, ch int) {
 	if err := os.WriteFile(raw, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	run(t, "sox", "-t", "f32", "-r", itoa(rate), "-c", itoa(ch), raw, "-b", "16", path)
+	run(t, "sox", "-R", "-t", "f32", "-r", itoa(rate), "-c", itoa(ch), raw, "-b", "16", path)
 	os.Remove(raw)
 }
 

@@ -166,35 +166,16 @@ func (d Decoded) Detected(t float64) bool { return d.CRCOK && d.Score >= t }
 // erased). Fewer than N values are treated as erased at the end; extra
 // values are ignored.
 func (c *Code) Decode(soft []float64) Decoded {
-	s, code, d := c.prepare(soft)
-	if code == nil {
-		return d
+	s, code, erased, ok := c.prepare(soft)
+	if !ok {
+		return Decoded{Erased: erased}
 	}
-	return c.judge(s, convDecode(code, infoBits), d)
+	return c.finish(s, convDecode(code, infoBits), erased)
 }
 
-// DecodeList is Decode for the l most likely frames (l ≤ 255), best first:
-// a list Viterbi decoder. A detector that uses it must count every entry as
-// a hypothesis in Threshold, since each is a separate chance for the CRC to
-// pass by accident. Fewer than l entries come back when the trellis has
-// fewer paths; none when every value is erased.
-func (c *Code) DecodeList(soft []float64, l int) []Decoded {
-	s, code, d := c.prepare(soft)
-	if code == nil {
-		return nil
-	}
-	var out []Decoded
-	for _, info := range convDecodeList(code, infoBits, l) {
-		out = append(out, c.judge(s, info, d))
-	}
-	return out
-}
-
-// prepare clips soft to clipRMS times its RMS and de-whitens and
-// de-interleaves it into code order. It returns the clipped channel values,
-// the code-order values (nil when everything is erased) and a Decoded with
-// Erased set.
-func (c *Code) prepare(soft []float64) (s, code []float64, d Decoded) {
+// prepare clips the soft values (s, in channel order) and de-whitens and
+// de-interleaves them into code order; ok is false when nothing is left.
+func (c *Code) prepare(soft []float64) (s, code []float64, erased int, ok bool) {
 	s = make([]float64, channelBits)
 	copy(s, soft)
 	// Clip outliers at clipRMS·rms so that a few huge values (a clipped
@@ -208,9 +189,9 @@ func (c *Code) prepare(soft []float64) (s, code []float64, d Decoded) {
 			n++
 		}
 	}
-	d.Erased = channelBits - n
+	erased = channelBits - n
 	if n == 0 || ss == 0 {
-		return s, nil, d
+		return nil, nil, erased, false
 	}
 	lim := clipRMS * math.Sqrt(ss/float64(n))
 	code = make([]float64, channelBits)
@@ -226,12 +207,13 @@ func (c *Code) prepare(soft []float64) (s, code []float64, d Decoded) {
 		s[i] = v
 		code[c.perm[i]] = v * float64(c.whiten[i])
 	}
-	return s, code, d
+	return s, code, erased, true
 }
 
-// judge fills d from decoded information bits: the frame, its CRC check and
-// its score against the clipped channel values s.
-func (c *Code) judge(s []float64, info []uint8, d Decoded) Decoded {
+// finish reads the frame out of the decoded information bits and scores
+// its re-encoding against the clipped soft values s.
+func (c *Code) finish(s []float64, info []uint8, erased int) Decoded {
+	d := Decoded{Erased: erased}
 	var version int
 	var id uint64
 	var crc uint32
