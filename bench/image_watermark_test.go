@@ -117,6 +117,9 @@ func BenchmarkImageWatermarkDetect1080pUnmarked(b *testing.B) {
 	benchDetectSearch(b, 1920, 1080, false)
 }
 func BenchmarkImageWatermarkDetect4KRotated(b *testing.B) { benchDetectSearch(b, 3840, 2160, true) }
+func BenchmarkImageWatermarkDetect4KUnmarked(b *testing.B) {
+	benchDetectSearch(b, 3840, 2160, false)
+}
 
 func BenchmarkImageWatermarkEmbed1080p(b *testing.B)  { benchEmbed(b, 1920, 1080) }
 func BenchmarkImageWatermarkDetect1080p(b *testing.B) { benchDetect(b, 1920, 1080) }
