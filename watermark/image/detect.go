@@ -45,11 +45,12 @@ const (
 	acfSize        = 512 // largest autocorrelation window (half resolution)
 )
 
-// maxDecodes caps the payload decodes per image. A false detection needs a
-// decoded frame of an unmarked image to pass CRC-32C (probability 2⁻³² each,
-// whatever led to choosing that alignment) and the score test, so by the
-// union bound P(false detection) ≤ maxDecodes·2⁻³²·Q(threshold); the
-// threshold is computed for exactly that.
+// maxDecodes caps the payload decodes per image (a search needs 20–60). A
+// false detection needs a decoded frame of an unmarked image to pass CRC-32C
+// (probability 2⁻³² each, whatever led to choosing that alignment) and the
+// score test, so by the union bound P(false detection) ≤
+// hypotheses·2⁻³²·Q(threshold); the threshold is computed for exactly that
+// (it stays at payload's floor of 3: 384·2⁻³²·Q(3) ≈ 1.2e-10).
 const maxDecodes = 256
 
 // After the search, the soft values of the listCands best frames that were
@@ -74,8 +75,13 @@ func Detect(img goimage.Image, o *Options) (Result, error) {
 
 // DetectContext is Detect with a context checked between stages.
 //
-// The search decodes at most three lattice hypotheses: the identity, the
-// autocorrelation's best, and the best of the next few by template strength.
+// The search tries, in order and stopping at a clear detection: the
+// identity lattice (every attack that keeps the geometry, and any resize of
+// an image at least workingBase on its shorter side); for a smaller image,
+// the lattice of a downscaled copy; the two best unrotated lattices of the
+// autocorrelation (crops, rescales); its best lattice overall; and the best
+// of the next few by half-resolution template strength. A near miss is then
+// corrected (refineLattice) and list-decoded.
 func DetectContext(ctx context.Context, img goimage.Image, o *Options) (res Result, err error) {
 	defer func() {
 		if math.IsInf(res.Score, -1) {
