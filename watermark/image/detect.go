@@ -32,10 +32,11 @@ type Result struct {
 	Decoded, CRCPasses int
 }
 
-// Search limits: tile periods from 0.45× to 1.95× and ±12° rotation.
+// Search limits: tile periods from 0.45× to 2.1× (a crop to a quarter of
+// the area doubles the period) and ±12° rotation.
 const (
 	minScale       = 0.45
-	maxScale       = 1.95
+	maxScale       = 2.1
 	maxRotationDeg = 12
 	templateCands  = 4   // template offsets decoded per lattice hypothesis
 	rankCands      = 4   // further lattice candidates ranked by the template
