@@ -5,8 +5,9 @@
 #
 #   apt-get install -y --no-install-recommends mate-backgrounds \
 #     lomiri-wallpapers lomiri-wallpapers-16.04 lomiri-wallpapers-20.04 \
-#     plasma-workspace-wallpapers python3-skimage imagemagick
-#   (optional, not in the committed table: opencv-doc adds 19 sample photos)
+#     plasma-workspace-wallpapers python3-skimage opencv-doc imagemagick
+#   (opencv-doc's 18 sample photos are in the table since 2026-12-03;
+#   its lena.jpg is not shipped, the script says so and goes on)
 #
 # plus ../shared/testdata/images. Wallpapers are scaled to at most 1920 px
 # on the long side (PNG, so no extra JPEG pass); from every wallpaper wider
