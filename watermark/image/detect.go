@@ -353,24 +353,7 @@ const subPixelGate = 1.0
 // strength everywhere.
 func whiten(y *grid) *grid {
 	lp := boxBlur(boxBlur(y, 1), 1)
-	r := newGrid(y.w, y.h)
-	e := newGrid(y.w, y.h)
-	for i, v := range y.p {
-		d := v - lp.p[i]
-		r.p[i] = d
-		e.p[i] = d * d
-	}
-	e = boxBlur(e, 3)
-	for i, v := range r.p {
-		v /= float32(math.Sqrt(math.Max(float64(e.p[i]), 0))) + 1
-		if v > 2.5 {
-			v = 2.5
-		} else if v < -2.5 {
-			v = -2.5
-		}
-		r.p[i] = v
-	}
-	return r
+	return normalise(y, func(i int, v float32) float32 { return v - lp.p[i] }, 3)
 }
 
 // whitenPred is whiten with a sharper high-pass: each pixel minus the mean
@@ -378,24 +361,31 @@ func whiten(y *grid) *grid {
 // a texture's own signal at the mark's frequencies.
 func whitenPred(y *grid) *grid {
 	m := boxBlur(y, 1)
-	r := newGrid(y.w, y.h)
+	return normalise(y, func(i int, v float32) float32 { return (v - m.p[i]) * 9 / 8 }, 7)
+}
+
+// normalise returns the high-pass hp(i, y[i]) of y divided by its local RMS
+// (over (2r+1)² windows, plus one grey level) and clipped to ±2.5, so that
+// busy and flat areas weigh alike and outliers cannot dominate.
+func normalise(y *grid, hp func(i int, v float32) float32, r int) *grid {
+	d := newGrid(y.w, y.h)
 	e := newGrid(y.w, y.h)
 	for i, v := range y.p {
-		d := (v - m.p[i]) * 9 / 8
-		r.p[i] = d
-		e.p[i] = d * d
+		h := hp(i, v)
+		d.p[i] = h
+		e.p[i] = h * h
 	}
-	e = boxBlur(e, 7)
-	for i, v := range r.p {
+	e = boxBlur(e, r)
+	for i, v := range d.p {
 		v /= float32(math.Sqrt(math.Max(float64(e.p[i]), 0))) + 1
 		if v > 2.5 {
 			v = 2.5
 		} else if v < -2.5 {
 			v = -2.5
 		}
-		r.p[i] = v
+		d.p[i] = v
 	}
-	return r
+	return d
 }
 
 // foldTile averages the residual into one tile along the lattice spanned by

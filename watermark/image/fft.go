@@ -91,33 +91,13 @@ func fft2Rows(x []complex128, w, h, rows int, inverse bool) {
 	for y := 0; y < min(rows, h); y++ {
 		pw.fft(x[y*w:(y+1)*w], inverse)
 	}
-	ph := planFFT(h)
-	// Columns in groups of 8, so that each strided pass fills cache lines.
-	const grp = 8
-	cols := make([]complex128, grp*h)
-	for c := 0; c < w; c += grp {
-		g := min(grp, w-c)
-		for y := 0; y < h; y++ {
-			row := x[y*w+c : y*w+c+g]
-			for i, v := range row {
-				cols[i*h+y] = v
-			}
-		}
-		for i := 0; i < g; i++ {
-			ph.fft(cols[i*h:(i+1)*h], inverse)
-		}
-		for y := 0; y < h; y++ {
-			row := x[y*w+c : y*w+c+g]
-			for i := range row {
-				row[i] = cols[i*h+y]
-			}
-		}
-	}
+	fftCols(x, w, h, 0, w, inverse)
 }
 
 // fftCols transforms columns c0 ≤ c < c1 of the w×h grid x in place.
 func fftCols(x []complex128, w, h, c0, c1 int, inverse bool) {
 	ph := planFFT(h)
+	// Columns in groups of 8, so that each strided pass fills cache lines.
 	const grp = 8
 	cols := make([]complex128, grp*h)
 	for c := c0; c < c1; c += grp {
