@@ -120,6 +120,18 @@ func TestCorpusProbe(t *testing.T) {
 							best = math.Max(best, (dot/math.Sqrt(nn)-6.9)/0.67)
 						}
 					}
+					if os.Getenv("BELGI_AWM_DEBUG") != "" {
+						var cs []string
+						for _, c := range sr.Candidates {
+							var dot, nn float64
+							for i, v := range c {
+								dot += v * float64(want[i])
+								nn += v * v
+							}
+							cs = append(cs, fmt.Sprintf("%.1f", (dot/math.Sqrt(nn)-6.9)/0.67))
+						}
+						t.Logf("%s %s: sync %.1f speed %.4f pitch %.4f win %d acc %d cands %v", p, a, sr.Sync, sr.Speed, sr.Pitch, sr.Windows, sr.Accepted, cs)
+					}
 					d.closed = true
 					det := d.Close()
 					ok := det.Present && det.ID == id

@@ -754,7 +754,15 @@ func (d *Detector) Close() Detection {
 			break
 		}
 	}
+	// A list is only built when its best path scores at or above the
+	// threshold: no entry can score higher (payload.ScoreBound), so a list
+	// skipped could not have detected anything and the accounting above
+	// (listSize hypotheses per candidate) holds unchanged. On unmarked audio
+	// that skips nearly every list (the bound is about a standard normal).
 	for ci := 0; ci < len(r.Candidates) && !det.Present && listSize > 1; ci++ {
+		if d.code.ScoreBound(r.Candidates[ci]) < det.Threshold {
+			continue
+		}
 		for _, dec := range d.code.DecodeList(r.Candidates[ci], listSize)[1:] {
 			if dec.Detected(det.Threshold) {
 				det.Decoded, det.Present = dec, true

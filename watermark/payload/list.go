@@ -1,6 +1,9 @@
 package payload
 
-import "sync"
+import (
+	"math"
+	"sync"
+)
 
 // list.go is a list Viterbi decoder (the "parallel" list Viterbi algorithm
 // of Seshadri and Sundberg, 1994): every trellis state keeps its l best
@@ -141,4 +144,29 @@ func infoCRCOK(info []uint8) bool {
 		crc = crc<<1 | uint32(info[i])
 	}
 	return crc == frameCRC(version, id)
+}
+
+// ScoreBound returns the Score of the codeword with the largest
+// correlation with soft, whether or not its frame's CRC checks (-Inf when
+// nothing is left after erasures). No frame returned by Decode or
+// DecodeList with CRCOK scores above it: every such frame's codeword is a
+// path of the same trellis, and Score grows with the path's correlation.
+// So when ScoreBound(soft) < t, no list of any size can hold a frame that
+// is Detected(t), and a caller may skip building it: the detection outcome,
+// and so the false-positive rate accounted for with l hypotheses per list,
+// is the same as with the list built.
+func (c *Code) ScoreBound(soft []float64) float64 {
+	s, code, _, ok := c.prepare(soft)
+	if !ok {
+		return math.Inf(-1)
+	}
+	bits := convEncode(convDecode(code, infoBits))
+	var dot, norm float64
+	for i, b := range bits {
+		dot += code[i] * float64(1-2*int(b))
+	}
+	for _, v := range s {
+		norm += v * v
+	}
+	return (dot/math.Sqrt(norm) - nullMean) / nullSD
 }

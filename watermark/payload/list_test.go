@@ -119,3 +119,45 @@ func TestDecodeListNull(t *testing.T) {
 		}
 	}
 }
+
+// TestScoreBound: no CRC-valid frame of Decode or DecodeList scores above
+// ScoreBound, which equals Decode's score when its CRC checks; erased input
+// gives -Inf.
+func TestScoreBound(t *testing.T) {
+	c := New([]byte("bound"))
+	r := rand.New(rand.NewSource(13))
+	hit, equal := 0, 0
+	for k := 0; k < 200; k++ {
+		x := c.Encode(r.Uint64())
+		soft := make([]float64, len(x))
+		a := 0.25 * float64(k%5) // from no mark to a clear one
+		for i, v := range x {
+			soft[i] = a*float64(v) + r.NormFloat64()
+			if r.Intn(10) == 0 {
+				soft[i] = 0
+			}
+		}
+		b := c.ScoreBound(soft)
+		d := c.Decode(soft)
+		if d.CRCOK {
+			if math.Abs(d.Score-b) > 1e-9 {
+				t.Fatalf("vector %d: Decode's CRC-valid score %.6f, bound %.6f", k, d.Score, b)
+			}
+			equal++
+		}
+		for _, e := range c.DecodeList(soft, 64) {
+			if e.CRCOK {
+				if e.Score > b+1e-9 {
+					t.Fatalf("vector %d: list entry scores %.6f above the bound %.6f", k, e.Score, b)
+				}
+				hit++
+			}
+		}
+	}
+	if hit == 0 || equal == 0 {
+		t.Fatalf("the test exercised nothing: %d CRC-valid entries, %d plain", hit, equal)
+	}
+	if b := c.ScoreBound(make([]float64, c.Len())); !math.IsInf(b, -1) {
+		t.Fatalf("all-erased bound %v, want -Inf", b)
+	}
+}
