@@ -131,18 +131,7 @@ func (c *Code) DecodeList(soft []float64, l int) []Decoded {
 
 // infoCRCOK reports whether decoded information bits carry a valid CRC.
 func infoCRCOK(info []uint8) bool {
-	var version int
-	var id uint64
-	var crc uint32
-	for i := 0; i < versionBits; i++ {
-		version = version<<1 | int(info[i])
-	}
-	for i := versionBits; i < versionBits+idBits; i++ {
-		id = id<<1 | uint64(info[i])
-	}
-	for i := versionBits + idBits; i < infoBits; i++ {
-		crc = crc<<1 | uint32(info[i])
-	}
+	version, id, crc := infoFields(info)
 	return crc == frameCRC(version, id)
 }
 

@@ -212,11 +212,8 @@ func (c *Code) prepare(soft []float64) (s, code []float64, erased int, ok bool) 
 
 // finish reads the frame out of the decoded information bits and scores
 // its re-encoding against the clipped soft values s.
-func (c *Code) finish(s []float64, info []uint8, erased int) Decoded {
-	d := Decoded{Erased: erased}
-	var version int
-	var id uint64
-	var crc uint32
+// infoFields splits decoded information bits into the frame's fields.
+func infoFields(info []uint8) (version int, id uint64, crc uint32) {
 	for i := 0; i < versionBits; i++ {
 		version = version<<1 | int(info[i])
 	}
@@ -226,6 +223,12 @@ func (c *Code) finish(s []float64, info []uint8, erased int) Decoded {
 	for i := versionBits + idBits; i < infoBits; i++ {
 		crc = crc<<1 | uint32(info[i])
 	}
+	return version, id, crc
+}
+
+func (c *Code) finish(s []float64, info []uint8, erased int) Decoded {
+	d := Decoded{Erased: erased}
+	version, id, crc := infoFields(info)
 	d.ID, d.Version = id, version
 	d.CRCOK = crc == frameCRC(version, id)
 	cw := c.codeword(version, id)
