@@ -210,8 +210,6 @@ func (c *Code) prepare(soft []float64) (s, code []float64, erased int, ok bool) 
 	return s, code, erased, true
 }
 
-// finish reads the frame out of the decoded information bits and scores
-// its re-encoding against the clipped soft values s.
 // infoFields splits decoded information bits into the frame's fields.
 func infoFields(info []uint8) (version int, id uint64, crc uint32) {
 	for i := 0; i < versionBits; i++ {
@@ -226,6 +224,8 @@ func infoFields(info []uint8) (version int, id uint64, crc uint32) {
 	return version, id, crc
 }
 
+// finish reads the frame out of the decoded information bits and scores
+// its re-encoding against the clipped soft values s.
 func (c *Code) finish(s []float64, info []uint8, erased int) Decoded {
 	d := Decoded{Erased: erased}
 	version, id, crc := infoFields(info)
