@@ -85,19 +85,7 @@ func convDecode(soft []float64, n int) []uint8 {
 	surv := make([][convStates]uint8, steps)
 	for t := 0; t < steps; t++ {
 		r := soft[convRate*t : convRate*t+convRate]
-		// branch metric for each of the 8 output patterns
-		var bm [8]float64
-		for o := 0; o < 8; o++ {
-			v := 0.0
-			for j := 0; j < convRate; j++ {
-				if o>>j&1 == 0 {
-					v += r[j]
-				} else {
-					v -= r[j]
-				}
-			}
-			bm[o] = v
-		}
+		bm := branchMetrics(r)
 		for i := range next {
 			next[i] = negInf
 		}
@@ -130,4 +118,22 @@ func convDecode(soft []float64, n int) []uint8 {
 		s = (s<<1)&(convStates-1) | int(surv[t][s])
 	}
 	return bits[:n]
+}
+
+// branchMetrics returns, for each of the 8 output patterns o (bit j =
+// generator j), the correlation of the received values r with it.
+func branchMetrics(r []float64) [8]float64 {
+	var bm [8]float64
+	for o := 0; o < 8; o++ {
+		v := 0.0
+		for j := 0; j < convRate; j++ {
+			if o>>j&1 == 0 {
+				v += r[j]
+			} else {
+				v -= r[j]
+			}
+		}
+		bm[o] = v
+	}
+	return bm
 }

@@ -44,18 +44,7 @@ func convDecodeList(soft []float64, n, l int) [][]uint8 {
 	back := (*bp)[:need]
 	for t := 0; t < steps; t++ {
 		r := soft[convRate*t : convRate*t+convRate]
-		var bm [8]float64
-		for o := 0; o < 8; o++ {
-			v := 0.0
-			for j := 0; j < convRate; j++ {
-				if o>>j&1 == 0 {
-					v += r[j]
-				} else {
-					v -= r[j]
-				}
-			}
-			bm[o] = v
-		}
+		bm := branchMetrics(r)
 		bt := back[t*convStates*l : (t+1)*convStates*l]
 		tail := t >= n
 		for ns := 0; ns < convStates; ns++ {
