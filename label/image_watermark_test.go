@@ -7,6 +7,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -68,5 +69,54 @@ func TestImageWatermarkSurvivesStripping(t *testing.T) {
 	}
 	if rep.Watermark.Present {
 		t.Fatalf("unmarked image reported marked: %+v", rep.Watermark)
+	}
+}
+
+// TestImageWatermarkSurvivesOutsideEncoders labels a photo with belgi's CLI
+// path (ApplyFile), then has outside tools do what an upload pipeline does —
+// ImageMagick (libjpeg) re-encodes at quality 75 with -strip, resizes to
+// 75 % and re-encodes, cwebp re-encodes at q80 — and checks that VerifyFile
+// reads the content ID from the pixels of each, with no metadata left.
+func TestImageWatermarkSurvivesOutsideEncoders(t *testing.T) {
+	convert := extool.Need(t, "convert")
+	cwebp := extool.Need(t, "cwebp")
+	dir := t.TempDir()
+	src := filepath.Join(extool.Shared(t, "testdata/images"), "astronaut.png")
+	labelled := filepath.Join(dir, "labelled.png")
+	if _, err := ApplyFile(context.Background(), src, labelled, Label{ContentID: "00c0ffee00c0ffee"}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		out  string
+		tool string
+		args []string
+	}{
+		{"im-q75.jpg", convert, []string{labelled, "-strip", "-quality", "75", "%OUT%"}},
+		{"im-75pc-q85.jpg", convert, []string{labelled, "-strip", "-resize", "75%", "-quality", "85", "%OUT%"}},
+		{"cwebp-q80.webp", cwebp, []string{"-quiet", "-q", "80", "-metadata", "none", labelled, "-o", "%OUT%"}},
+	} {
+		out := filepath.Join(dir, c.out)
+		args := append([]string(nil), c.args...)
+		for i, a := range args {
+			if a == "%OUT%" {
+				args[i] = out
+			}
+		}
+		if b, err := exec.Command(c.tool, args...).CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", c.out, err, b)
+		}
+		rep, err := VerifyFile(context.Background(), out, VerifyOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", c.out, err)
+		}
+		w := rep.Watermark
+		if rep.Metadata.Present {
+			t.Errorf("%s: metadata survived the outside tool", c.out)
+		}
+		if !w.Present || w.ID == nil || *w.ID != "00c0ffee00c0ffee" {
+			t.Errorf("%s: watermark report %+v", c.out, w)
+		} else {
+			t.Logf("%s: ID from the pixels, score %.1f", c.out, *w.Score)
+		}
 	}
 }
