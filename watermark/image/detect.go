@@ -103,18 +103,8 @@ func DetectContext(ctx context.Context, img goimage.Image, o *Options) (res Resu
 	// not its finest detail, matters.
 	r := whitenPred(y)
 	r2 := whiten(halve(y))
-	// try decodes at lattice vector u2 (half resolution); it reports
-	// whether the search can stop.
-	// nearest remembers the decode that came closest without being
-	// detected, for refineLattice at the end.
-	var nearest struct {
-		u     [2]float64
-		p     tmplPeak
-		score float64
-	}
-	nearest.score = math.Inf(-1)
-	// misses keeps the soft values of the best undetected frames, for list
-	// decoding at the end.
+	// misses keeps the best undetected frames, best first: the first for
+	// refineLattice, those over the threshold for list decoding.
 	type miss struct {
 		soft  []float64
 		u     [2]float64
@@ -130,27 +120,24 @@ func DetectContext(ctx context.Context, img goimage.Image, o *Options) (res Resu
 			res.Scale = math.Hypot(u[0], u[1]) / tileSize
 			res.Rotation = math.Atan2(u[1], u[0]) * 180 / math.Pi
 			res.Mirrored = p.g&4 != 0
-			if d.Detected(thr) {
+			if det {
 				res.Present, res.ID, res.Version = true, d.ID, d.Version
 			}
 		}
 	}
-	var lastScore float64 // of the latest decodeAt
-	decodeAt := func(u [2]float64, c *chipReader, p tmplPeak) {
+	// decodeAt reads and decodes the payload at template peak p; ok is
+	// false once maxDecodes frames have been decoded.
+	decodeAt := func(u [2]float64, c *chipReader, p tmplPeak) (score float64, ok bool) {
 		if res.Decoded >= maxDecodes {
-			return
+			return 0, false
 		}
 		soft := readSoft(c, l, p)
 		d := l.code.Decode(soft)
-		lastScore = d.Score
 		res.Decoded++
 		if d.CRCOK {
 			res.CRCPasses++
 		}
 		if !d.Detected(thr) {
-			if d.Score > nearest.score {
-				nearest.u, nearest.p, nearest.score = u, p, d.Score
-			}
 			if len(misses) < listCands || d.Score > misses[len(misses)-1].score {
 				if len(misses) == listCands {
 					misses = misses[:listCands-1]
@@ -160,6 +147,7 @@ func DetectContext(ctx context.Context, img goimage.Image, o *Options) (res Resu
 			}
 		}
 		record(d, u, p)
+		return d.Score, true
 	}
 	// listDecode tries the near misses' next most likely frames. Only a
 	// miss that scored over the threshold (so its CRC failed) can gain: no
@@ -194,9 +182,8 @@ func DetectContext(ctx context.Context, img goimage.Image, o *Options) (res Resu
 	// for a searched lattice only when the peak scored at least
 	// subPixelGate, which most reads of an unmarked image do not.
 	decodeAround := func(u [2]float64, c *chipReader, p tmplPeak, always bool) {
-		before := res.Decoded
-		decodeAt(u, c, p)
-		if res.Present || res.Decoded == before || (!always && lastScore < subPixelGate) {
+		score, ok := decodeAt(u, c, p)
+		if res.Present || !ok || (!always && score < subPixelGate) {
 			return
 		}
 		for _, dy := range subPixel {
@@ -238,10 +225,10 @@ func DetectContext(ctx context.Context, img goimage.Image, o *Options) (res Resu
 	// refine corrects the lattice of the nearest miss (see refine.go), at
 	// most twice, when it came close enough to be worth the two extra folds.
 	refine := func() {
-		if res.Present || nearest.score < refineMinScore {
+		if res.Present || len(misses) == 0 || misses[0].score < refineMinScore {
 			return
 		}
-		u, p := nearest.u, nearest.p
+		u, p := misses[0].u, misses[0].p
 		for it := 0; it < refineRounds && !res.Present; it++ {
 			nu, ok := refineLattice(r, u, l, p)
 			if !ok || math.Hypot(nu[0]-u[0], nu[1]-u[1]) < 0.02 {
@@ -277,8 +264,8 @@ func DetectContext(ctx context.Context, img goimage.Image, o *Options) (res Resu
 	// at least as large carries the tile at exactly short/workingBase of its
 	// size, whatever size it had: the commonest way to get a small copy.
 	var tried [][2]float64
-	if short := min(b.Dx(), b.Dy()); short < workingBase && short*100 > workingBase*int(100*minScale) {
-		down := [2]float64{halfTile * float64(short) / workingBase, 0}
+	if f := float64(min(b.Dx(), b.Dy())) / workingBase; f < 1 && f > minScale {
+		down := [2]float64{halfTile * f, 0}
 		tried = append(tried, down)
 		if try(down, []int{0, 4}, true) {
 			return res, nil
@@ -352,28 +339,31 @@ const subPixelGate = 1.0
 // local contrast, leaving mostly the mark and texture noise of similar
 // strength everywhere.
 func whiten(y *grid) *grid {
-	lp := boxBlur(boxBlur(y, 1), 1)
-	return normalise(y, func(i int, v float32) float32 { return v - lp.p[i] }, 3)
+	d := boxBlur(boxBlur(y, 1), 1)
+	for i, v := range y.p {
+		d.p[i] = v - d.p[i]
+	}
+	return normalise(d, 3)
 }
 
 // whitenPred is whiten with a sharper high-pass: each pixel minus the mean
 // of its eight neighbours (a prediction error), which removes far more of
 // a texture's own signal at the mark's frequencies.
 func whitenPred(y *grid) *grid {
-	m := boxBlur(y, 1)
-	return normalise(y, func(i int, v float32) float32 { return (v - m.p[i]) * 9 / 8 }, 7)
+	d := boxBlur(y, 1)
+	for i, v := range y.p {
+		d.p[i] = (v - d.p[i]) * 9 / 8
+	}
+	return normalise(d, 7)
 }
 
-// normalise returns the high-pass hp(i, y[i]) of y divided by its local RMS
-// (over (2r+1)² windows, plus one grey level) and clipped to ±2.5, so that
-// busy and flat areas weigh alike and outliers cannot dominate.
-func normalise(y *grid, hp func(i int, v float32) float32, r int) *grid {
-	d := newGrid(y.w, y.h)
-	e := newGrid(y.w, y.h)
-	for i, v := range y.p {
-		h := hp(i, v)
-		d.p[i] = h
-		e.p[i] = h * h
+// normalise divides the high-passed grid d, in place, by its local RMS (over
+// (2r+1)² windows, plus one grey level) and clips it to ±2.5, so that busy
+// and flat areas weigh alike and outliers cannot dominate.
+func normalise(d *grid, r int) *grid {
+	e := newGrid(d.w, d.h)
+	for i, v := range d.p {
+		e.p[i] = v * v
 	}
 	e = boxBlur(e, r)
 	for i, v := range d.p {

@@ -97,7 +97,9 @@ func EmbedInPlace(img goimage.Image, id uint64, o *Options) error {
 }
 
 // residual is the working-grid change for id: the tiled pattern times the
-// perceptual amplitude, scaled so that its RMS stays under rmsCap·strength.
+// perceptual amplitude, scaled so that its RMS stays under textureCap (2 to
+// 2.35 grey levels) times strength and, by ssimScale, so that it keeps the
+// estimated mean SSIM of an imgShort-pixel image at ssimTarget.
 func residual(y *grid, l *layout, id uint64, strength float64, imgShort int) *grid {
 	tile := renderTile(l.chips(id))
 	a := amplitude(y)
