@@ -60,14 +60,7 @@ func TestConvEncodeMatchesShiftRegister(t *testing.T) {
 func TestViterbiIsMaximumLikelihood(t *testing.T) {
 	r := rand.New(rand.NewSource(2))
 	const n = 9
-	codes := make([][]uint8, 1<<n)
-	for m := range codes {
-		bits := make([]uint8, n)
-		for i := range bits {
-			bits[i] = uint8(m >> i & 1)
-		}
-		codes[m] = slowConvEncode(bits)
-	}
+	codes := allCodewords(n)
 	for trial := 0; trial < 300; trial++ {
 		soft := make([]float64, convRate*(n+convK-1))
 		for i := range soft {
@@ -103,4 +96,19 @@ func TestConvFreeDistance(t *testing.T) {
 	if w != 15 {
 		t.Fatalf("impulse response weight %d, want 15", w)
 	}
+}
+
+// allCodewords returns slowConvEncode of every n-bit message, message m at
+// index m (bit i of m is message bit i): the exhaustive search the decoders
+// are checked against.
+func allCodewords(n int) [][]uint8 {
+	codes := make([][]uint8, 1<<n)
+	for m := range codes {
+		bits := make([]uint8, n)
+		for i := range bits {
+			bits[i] = uint8(m >> i & 1)
+		}
+		codes[m] = slowConvEncode(bits)
+	}
+	return codes
 }

@@ -12,14 +12,7 @@ import (
 func TestListViterbiIsExhaustive(t *testing.T) {
 	r := rand.New(rand.NewSource(3))
 	const n, l = 8, 20
-	codes := make([][]uint8, 1<<n)
-	for m := range codes {
-		bits := make([]uint8, n)
-		for i := range bits {
-			bits[i] = uint8(m >> i & 1)
-		}
-		codes[m] = slowConvEncode(bits)
-	}
+	codes := allCodewords(n)
 	for trial := 0; trial < 200; trial++ {
 		soft := make([]float64, convRate*(n+convK-1))
 		for i := range soft {
