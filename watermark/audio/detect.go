@@ -12,10 +12,11 @@ import (
 // (the "fine" grid) into log band energies for each frequency scale of the
 // search. Audio is then cut into windows of two blocks; in each window every
 // hypothesis (time scale τ, frequency scale φ, quarter-frame phase) samples
-// frames at its own hop, turns them into features (a frame's log band energy
-// minus the mean of its neighbouring frames, minus half the mean of its
-// neighbouring bands, minus the frame's mean over bands: the mark's ±1 dB
-// pattern survives, the host's slow envelope and spectral slope do not),
+// frames at its own hop, turns them into features (a cell's log band energy
+// minus its prediction from the neighbouring frames, bands and diagonal
+// cells with weights fitted to the window, minus the frame's mean over
+// bands: the mark's ±1 dB pattern survives, the host's predictable envelope
+// and spectral shape do not),
 // weights every cell by E/(E+N) against the band's noise floor N, and folds
 // them modulo the block length. The sync cells then
 // score every block offset; the best hypothesis of each window contributes
@@ -63,7 +64,6 @@ type Detector struct {
 	bestF  []float64
 	bestG  []float64
 	feat   []float64
-	feat2  []float64
 	nf, nq []float64 // per band: log noise floor of the window; requantisation noise
 	nfBuf  []float32
 	rho    []float32 // ρ per fine frame (from rhoLo) and band
@@ -84,6 +84,9 @@ type Detector struct {
 	accepted   int
 	hypotheses int
 	closed     bool
+	predW      [nPred]float64 // the window's feature predictor
+	nbrs       [][][2]int     // per φ and band: the valid neighbour bands (see neighbours)
+	tmid       []float64      // scratch: mean of a frame's neighbouring frames
 }
 
 type hyp struct {
@@ -233,6 +236,7 @@ func newDetector(rate, ch, nChips int, opt Options) (*Detector, error) {
 		}
 		d.bins = append(d.bins, bb)
 		d.valid = append(d.valid, v)
+		d.nbrs = append(d.nbrs, neighbours(v))
 	}
 	for ti, tau := range d.scales {
 		for ph := 0; ph < fineSteps; ph++ {
@@ -251,7 +255,7 @@ func newDetector(rate, ch, nChips int, opt Options) (*Detector, error) {
 	d.bestF = make([]float64, cells)
 	d.bestG = make([]float64, cells)
 	d.feat = make([]float64, numBands)
-	d.feat2 = make([]float64, numBands)
+	d.tmid = make([]float64, numBands)
 	d.prepareSync()
 	d.all, d.conf, d.best = newChipAcc(nChips), newChipAcc(nChips), newChipAcc(nChips)
 	d.winAt = 0
@@ -376,6 +380,7 @@ func (d *Detector) window(end int64) {
 		return
 	}
 	d.noiseFloor(end)
+	d.fitPredictor(end)
 	bestZ := math.Inf(-1)
 	var bestH hyp
 	bestO := 0
@@ -498,6 +503,7 @@ func (d *Detector) foldHyp(h hyp, end int64) int {
 	step := fineSteps / h.tau
 	base := float64(d.winAt + int64(h.phase))
 	valid := d.valid[h.phi]
+	nbrs := d.nbrs[h.phi]
 	lo, hi := h.phi*numBands, (h.phi+1)*numBands
 	last := d.lBase + int64(len(d.L)) - 1
 	n := 0
@@ -511,21 +517,29 @@ func (d *Detector) foldHyp(h hyp, end int64) int {
 		for m := -hpRadius; m <= hpRadius; m++ {
 			rows[m+hpRadius] = d.lrow(int64(math.Round(pos + float64(m)*step)))[lo:hi]
 		}
+		// The feature: the cell's log energy minus its prediction from
+		// its neighbours in time and frequency (weights fitted to this
+		// window, see predict.go), minus the frame's mean over bands.
 		f := d.feat
 		var mean float64
 		nv := 0
+		rm, r0, rp := rows[0], rows[1], rows[2]
+		tm := d.tmid
 		for b := 0; b < numBands; b++ {
+			tm[b] = float64(rm[b]+rp[b]) / 2
+		}
+		w0, w1, w2 := d.predW[0], d.predW[1], d.predW[2]
+		for b, nb := range nbrs {
 			if !valid[b] {
 				f[b] = 0
 				continue
 			}
-			var nb float32
-			for m, r := range rows {
-				if m != hpRadius {
-					nb += r[b]
-				}
+			x1, x2 := tm[b], tm[b]
+			if nb[0] >= 0 {
+				x1 = float64(r0[nb[0]]+r0[nb[1]]) / 2
+				x2 = (tm[nb[0]] + tm[nb[1]]) / 2
 			}
-			v := float64(rows[hpRadius][b] - nb/(2*hpRadius))
+			v := float64(r0[b]) - w0*tm[b] - w1*x1 - w2*x2
 			f[b] = v
 			mean += v
 			nv++
@@ -534,35 +548,6 @@ func (d *Detector) foldHyp(h hyp, end int64) int {
 			continue
 		}
 		mean /= float64(nv)
-		if specBeta > 0 {
-			// Spectral high-pass: subtract specBeta times the mean of
-			// the neighbouring bands, the host's local spectral slope
-			// (a formant edge, a note's partials moving) that the time
-			// high-pass leaves.
-			g := d.feat2
-			mean = 0
-			for b := 0; b < numBands; b++ {
-				if !valid[b] {
-					g[b] = 0
-					continue
-				}
-				var s float64
-				n := 0
-				if b > 0 && valid[b-1] {
-					s, n = s+f[b-1], n+1
-				}
-				if b+1 < numBands && valid[b+1] {
-					s, n = s+f[b+1], n+1
-				}
-				g[b] = f[b]
-				if n > 0 {
-					g[b] -= specBeta * s / float64(n)
-				}
-				mean += g[b]
-			}
-			mean /= float64(nv)
-			f = g
-		}
 		// Weight frames by the inverse of their feature variance (maximal
 		// ratio combining): onsets and changes of a note swing the log
 		// energies far more than the mark does and would drown it.
@@ -826,7 +811,3 @@ func (d *Detector) soft() Result {
 // 3072 hypotheses: the threshold stays at its floor of 3.0 and
 // 3072·2⁻³²·Q(3) ≈ 9.7e-10 bounds a wrong ID.
 var listSize = 1024
-
-// specBeta is the weight of the neighbouring bands in the detector's
-// spectral high-pass (a variable for the development probe).
-var specBeta = 0.5
