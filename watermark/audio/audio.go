@@ -2,9 +2,9 @@
 // samples: a key-dependent pattern of small band-energy changes in 32 bands
 // between 400 Hz and 5.3 kHz (±20 % in amplitude nominally, up to ±50 % in
 // bands far below the frame's mean, the whole mark at least 24 dB below the
-// signal in every 12 ms block and the running segmental SNR held at 28.8 dB
-// by switching blocks between that and 35 dB),
-// one pattern cell per 23 ms frame and band, repeated in 3-second blocks
+// signal in every block of about 6 ms and the running segmental SNR held at
+// 28.8 dB by switching the measure's frames between that and 35 dB), one
+// pattern cell per 14.5 ms frame and band, repeated in 1.86-second blocks
 // that carry synchronisation cells beside the payload chips. Detection searches frame offsets and a
 // grid of time and frequency scale factors (±2 %) so that excerpts, cuts,
 // resampling, speed and tempo changes still decode, and averages the soft

@@ -7,18 +7,20 @@ import (
 	"github.com/belgi/belgi/watermark/payload"
 )
 
-// embed.go adds the mark: for every frame (hop 23 ms, window 46 ms,
+// embed.go adds the mark: for every frame (hop 14.5 ms, window 29 ms,
 // sqrt-Hann analysis and synthesis) the mono mix's spectrum in each band is
 // scaled by a·sign(cell) and transformed back, so the mark is the host's own
 // band content, ±20 % in amplitude (a = defaultStrength·(mean band energy /
 // band energy), at most maxRelChange: weak bands, masked by their strong
 // neighbours, carry more of it). A limiter then holds the mark at least capDB
-// below the quietest channel in every 12 ms block while the running
-// segmental SNR of the output is at or above segTargetDB, and at strictCapDB
-// (35 dB, the top of the segmental SNR scale, where a block costs nothing)
-// while it is below: the budget goes to fewer blocks at a time with a
-// stronger mark, which detects better than an even spread at the same
-// segmental SNR (a mean of block SNRs in dB rewards the uneven split). The
+// below the quietest channel in every limiter block (a power of two near
+// half a frame, 256 samples at 44.1 kHz) of each 1024-sample frame of the
+// segmental SNR measure while the running segmental SNR of the output is at
+// or above segTargetDB, and at strictCapDB (35 dB, the top of the segmental
+// SNR scale, where a frame costs nothing) while it is below: the budget
+// goes to fewer frames at a time with a stronger mark, which detects better
+// than an even spread at the same segmental SNR (a mean of frame SNRs in dB
+// rewards the uneven split). The
 // segmental SNR stays above 28 dB and transients get no audible pre-echo.
 
 // Limiter settings (variables so that the development probe can vary them).
@@ -29,6 +31,7 @@ var (
 )
 
 const (
+	segFrame        = 1024 // samples per frame of the segmental SNR measure (SegmentalSNR)
 	defaultStrength = 0.2
 	maxRelChange    = 0.5 // largest relative amplitude change of a band
 	shapeGamma      = 1.0
@@ -37,7 +40,7 @@ const (
 
 // Embedder adds the watermark to a stream of interleaved samples.
 // Write returns marked samples as they become final (a latency of about
-// 60 ms); Close returns the rest. Memory does not grow with duration.
+// 40 ms); Close returns the rest. Memory does not grow with duration.
 type Embedder struct {
 	rate, ch  int
 	hop       float64
@@ -53,6 +56,8 @@ type Embedder struct {
 	segSum    float64 // clamped block SNRs (dB) of the blocks output
 	segN      int
 	segHist   [8]segStat // running totals after each of the last blocks
+	fStrong   bool       // the current measure frame takes the strong cap
+	fes, fen  float64    // host and mark energy of the measure frame so far
 
 	in    []float32 // interleaved input not yet output; in[0] is sample base
 	mono  []float64 // mono mix of in
@@ -102,7 +107,10 @@ func newEmbedder(rate, ch int, chips []int8, opt Options) (*Embedder, error) {
 	e.bins = bandBins(rate, n, 1)
 	e.sign = newPattern(opt.Key, len(chips)).signs(chips)
 	e.strength = math.Min(defaultStrength*s, 0.5)
-	e.lb = int(math.Round(e.hop / 2))
+	// Limiter blocks are the power of two nearest half a frame, so that
+	// they tile the segmental SNR measure's 1024-sample frames exactly and
+	// a whole measured frame is either strong or strict.
+	e.lb = 1 << int(math.Round(math.Log2(e.hop/2)))
 	e.cap = math.Pow(10, -capDB/10)
 	e.capStrict = math.Pow(10, -strictCapDB/10)
 	e.frame = make([]float64, n)
@@ -266,6 +274,15 @@ func (e *Embedder) synth(start, k int64) {
 // and below done): the largest g ≤ 1 with g²·mark energy ≤ cap·host energy
 // of the quietest channel.
 func (e *Embedder) blockGain(i int64) float64 {
+	// Segmental SNR control, once per measured frame (1024 samples): the
+	// frame may go down to capDB while the running mean of frame SNRs
+	// (clamped to [-10, 35] dB like the measure, over frames above
+	// -60 dBFS) stays at or above segTargetDB. The history is the one up
+	// to block i-4 whatever the chunking.
+	if (i*int64(e.lb))%segFrame == 0 || e.lb >= segFrame {
+		h := e.segHist[(i-4)&7]
+		e.fStrong = i < 4 || h.n == 0 || h.sum/float64(h.n) >= segTargetDB
+	}
 	lo := i*int64(e.lb) - e.base
 	hi := lo + int64(e.lb)
 	if n := int64(len(e.mono)); hi > n {
@@ -291,9 +308,9 @@ func (e *Embedder) blockGain(i int64) float64 {
 	// mean of block SNRs (clamped to [-10, 35] dB like the segmental SNR
 	// measure, over blocks above -60 dBFS) stays at or above segTargetDB.
 	// The history is the one up to block i-4 whatever the chunking.
-	c := e.cap
-	if h := e.segHist[(i-4)&7]; i >= 4 && h.n > 0 && h.sum/float64(h.n) < segTargetDB {
-		c = e.capStrict
+	c := e.capStrict
+	if e.fStrong {
+		c = e.cap
 	}
 	g := math.Sqrt(c * hostMin / em)
 	if g > 1 {
@@ -372,14 +389,21 @@ func (e *Embedder) emit(dst []float32, final bool) []float32 {
 				dst = append(dst, float32(v))
 			}
 		}
-		// account the block's SNR like the segmental SNR measure does
-		if es > 1e-6*nb*float64(e.ch) {
-			snr := 35.0
-			if en > 0 {
-				snr = math.Max(-10, math.Min(35, 10*math.Log10(es/en)))
+		// account each measured frame's SNR like the segmental SNR
+		// measure does
+		e.fes += es
+		e.fen += en
+		if ((i+1)*lb)%segFrame == 0 || lb >= segFrame {
+			fl := float64(max(lb, segFrame) * int64(e.ch))
+			if e.fes > 1e-6*fl {
+				snr := 35.0
+				if e.fen > 0 {
+					snr = math.Max(-10, math.Min(35, 10*math.Log10(e.fes/e.fen)))
+				}
+				e.segSum += snr
+				e.segN++
 			}
-			e.segSum += snr
-			e.segN++
+			e.fes, e.fen = 0, 0
 		}
 		e.segHist[i&7] = segStat{e.segSum, e.segN}
 		e.out++

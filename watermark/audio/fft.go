@@ -8,7 +8,7 @@ import (
 // fft.go is the transform kernel: an iterative radix-2 complex FFT and the
 // real FFT built on it by packing even/odd samples into one complex sequence
 // of half length. It is ours (not gonum's) because embedding runs one
-// forward and one inverse transform per 23 ms frame and must reach 400×
+// forward and one inverse transform per 14.5 ms frame and must reach 400×
 // realtime on one core; this one is about three times faster at n = 2048.
 
 // realFFT transforms real sequences of length n (a power of two ≥ 4).
