@@ -1,6 +1,6 @@
 // Package audio embeds and detects belgi's invisible watermark in PCM
-// samples: a key-dependent pattern of small band-energy changes in 32 bands
-// between 400 Hz and 5.3 kHz (±20 % in amplitude nominally, up to ±50 % in
+// samples: a key-dependent pattern of small band-energy changes in 37 bands
+// between 400 Hz and 5.1 kHz (±20 % in amplitude nominally, up to ±50 % in
 // bands far below the frame's mean, the whole mark at least 24 dB below the
 // signal in every block of about 6 ms and the running segmental SNR held at
 // 28.8 dB by switching the measure's frames between that and 35 dB), one
