@@ -12,7 +12,10 @@ import (
 // audio pipeline: a sample stage that embeds the content ID after the
 // audible notice, and a verifier that reads it back from the samples alone.
 
-const audioWatermarkAlgorithm = "belgi-audio-bandenergy-v1"
+// audioWatermarkAlgorithm names the mark's layout in verify reports. v2
+// (2026-12-03): 14.5 ms frames and 37 bands; the v1 layout (23 ms frames,
+// 32 bands) is not read by this detector, so a v1 mark reports as absent.
+const audioWatermarkAlgorithm = "belgi-audio-bandenergy-v2"
 
 func init() {
 	registerAudioStage(audioStage{layer: LayerWatermark, order: 20, apply: embedAudioWatermark})
