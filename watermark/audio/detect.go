@@ -36,18 +36,20 @@ const (
 
 // Detector searches a stream of interleaved samples for the mark.
 type Detector struct {
-	rate, ch int
-	hop      float64 // frame hop in samples
-	fhop     float64 // fine hop
-	wl       int
-	fft      *realFFT
-	win      []float64
-	pat      *pattern
-	scales   []float64  // φ grid (also the τ grid)
-	bins     [][][2]int // per φ
-	valid    [][]bool   // per φ: band lies below Nyquist
-	hyps     []hyp
-	code     *payload.Code
+	rate, ch  int // rate: the analysis rate (after decimation)
+	decs      []halfband
+	mix, dbuf []float64 // scratch: the mono mix, one stage's output
+	hop       float64   // frame hop in samples
+	fhop      float64   // fine hop
+	wl        int
+	fft       *realFFT
+	win       []float64
+	pat       *pattern
+	scales    []float64  // φ grid (also the τ grid)
+	bins      [][][2]int // per φ
+	valid     [][]bool   // per φ: band lies below Nyquist
+	hyps      []hyp
+	code      *payload.Code
 
 	mono   []float64
 	base   int64 // sample index of mono[0]
@@ -214,7 +216,14 @@ func newDetector(rate, ch, nChips int, opt Options) (*Detector, error) {
 	if nChips <= 0 {
 		return nil, fmt.Errorf("%w: no payload chips", ErrFormat)
 	}
+	// The analysis runs at rate halved while that stays ≥ decimateMin.
+	stages := 0
+	for rate%2 == 0 && rate/2 >= decimateMin {
+		rate /= 2
+		stages++
+	}
 	d := &Detector{rate: rate, ch: ch, hop: hopSamples(rate), wl: winLen(rate)}
+	d.decs = make([]halfband, stages)
 	d.fhop = d.hop / fineSteps
 	n := fftLen(rate)
 	d.fft = newRealFFT(n)
@@ -270,15 +279,29 @@ func (d *Detector) Write(in []float32) {
 	ch := d.ch
 	nf := len(in) / ch
 	inv := 1 / float64(ch)
+	m := d.mix[:0]
 	for i := 0; i < nf; i++ {
 		var s float64
 		for c := 0; c < ch; c++ {
 			s += float64(in[i*ch+c])
 		}
-		d.mono = append(d.mono, s*inv)
+		m = append(m, s*inv)
 	}
-	d.total += int64(nf)
+	d.mix = m
+	d.push(m)
 	d.analyse(false)
+}
+
+// push runs mono samples at the input rate through the decimation stages
+// into d.mono.
+func (d *Detector) push(m []float64) {
+	for i := range d.decs {
+		d.dbuf = d.decs[i].process(d.dbuf[:0], m)
+		d.mix, d.dbuf = d.dbuf, d.mix
+		m = d.mix
+	}
+	d.mono = append(d.mono, m...)
+	d.total += int64(len(m))
 }
 
 func (d *Detector) analyse(final bool) {
@@ -445,7 +468,9 @@ func (d *Detector) noiseFloor(end int64) {
 		}
 		one := len(d.scales) / 2
 		for b, r := range d.bins[one] {
-			d.nq[b] = nfQ / (32768.0 * 32768.0) * sw * float64(max(r[1]-r[0], 1))
+			// 16-bit requantisation noise, white at the input rate: each
+			// decimation stage keeps half of its power
+			d.nq[b] = nfQ / (32768.0 * 32768.0) * sw * float64(max(r[1]-r[0], 1)) / float64(int(1)<<len(d.decs))
 		}
 	}
 	one := len(d.scales) / 2
@@ -784,6 +809,12 @@ type Detection struct {
 // returns the soft chips.
 func (d *Detector) soft() Result {
 	if !d.closed {
+		if len(d.decs) > 0 {
+			// flush the decimation filters' delay (not counted as audio)
+			t := d.total
+			d.push(make([]float64, len(halfbandTaps)<<(len(d.decs)-1)))
+			d.total = t
+		}
 		d.analyse(true)
 		if end := d.lBase + int64(len(d.L)); end > d.winAt {
 			d.window(end)
